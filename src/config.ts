@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Scopes the bot asks for by default: read for queries, write for invoke, pairing and admin for approvals. */
+export const DEFAULT_OPERATOR_SCOPES = [
+  'operator.read',
+  'operator.write',
+  'operator.pairing',
+  'operator.admin',
+] as const;
+
+const SLACK_PRINCIPAL = /^[UWS][A-Z0-9]{2,}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const list = (hint: string, pattern?: RegExp) =>
+  z
+    .string()
+    .optional()
+    .transform((raw) => (raw ?? '').split(/[\s,]+/).filter(Boolean))
+    .superRefine((items, ctx) => {
+      for (const item of pattern ? items : []) {
+        if (!pattern?.test(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not valid: ${hint}` });
+      }
+    });
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ required_error: 'required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+      .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short; copy it from Basic Information').optional(),
+    SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
+    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+    OPENCLAW_GATEWAY_URL: z
+      .string()
+      .url('must be a ws:// or wss:// URL')
+      .refine((u) => /^wss?:\/\//.test(u), 'must start with ws:// or wss://')
+      .default('ws://127.0.0.1:18789'),
+    OPENCLAW_GATEWAY_TOKEN: z.string().optional(),
+    OPENCLAW_GATEWAY_PASSWORD: z.string().optional(),
+    OPENCLAW_GATEWAY_SCOPES: list('an operator scope such as operator.read', /^operator\.[a-z.]+$/),
+    OPENCLAW_CLIENT_NAME: z.string().max(64).default('openclaw-slack-ops'),
+    OPENCLAW_PAIRING_CHANNEL: z
+      .string({ required_error: 'required: the channel id (C… or G…) where pairing cards are posted' })
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)'),
+    OPENCLAW_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+    OPENCLAW_ADMINS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+    OPENCLAW_INVOKERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+    OPENCLAW_ALLOW_SYSTEM_RUN: bool,
+    OPENCLAW_INVOKE_ALLOW: list('a command pattern'),
+    OPENCLAW_INVOKE_DENY: list('a command pattern'),
+    STATE_DIR: z.string().default('./data'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_APP_TOKEN'],
+        message: 'set SLACK_APP_TOKEN (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+      });
+    }
+    if (!env.OPENCLAW_GATEWAY_TOKEN && !env.OPENCLAW_GATEWAY_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENCLAW_GATEWAY_TOKEN'],
+        message: 'set OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD): the gateway auth secret',
+      });
+    }
+  });
+
+/** Validated, immutable configuration grouped by concern. */
+export interface Config {
+  readonly slack: {
+    readonly botToken: string;
+    readonly appToken: string | undefined;
+    readonly signingSecret: string | undefined;
+    readonly apiUrl: string;
+    readonly socketMode: boolean;
+  };
+  readonly http: { readonly port: number };
+  readonly gateway: {
+    readonly url: string;
+    readonly auth: { readonly token: string } | { readonly password: string };
+    readonly scopes: readonly string[];
+    readonly clientName: string;
+  };
+  readonly pairing: { readonly channel: string };
+  readonly access: {
+    readonly approvers: readonly string[];
+    readonly admins: readonly string[];
+    readonly invokers: readonly string[];
+    readonly allowSystemRun: boolean;
+    readonly invokeAllow: readonly string[];
+    readonly invokeDeny: readonly string[];
+  };
+  readonly stateDir: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Every variable loadConfig reads, for docs and `.env.example` checks. */
+export const CONFIG_VARIABLES = Object.keys(schema._def.schema.shape) as readonly string[];
+
+/** Parses `env` (empty strings count as unset); throws ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(
+    CONFIG_VARIABLES.map((name) => [name, env[name]?.trim() ? env[name]?.trim() : undefined]),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'config');
+        const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'required' : issue.message;
+        return `${name}: ${message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      socketMode: e.SLACK_APP_TOKEN !== undefined,
+    },
+    http: { port: e.PORT },
+    gateway: {
+      url: e.OPENCLAW_GATEWAY_URL,
+      auth: e.OPENCLAW_GATEWAY_TOKEN
+        ? { token: e.OPENCLAW_GATEWAY_TOKEN }
+        : { password: e.OPENCLAW_GATEWAY_PASSWORD ?? '' },
+      scopes: e.OPENCLAW_GATEWAY_SCOPES.length > 0 ? e.OPENCLAW_GATEWAY_SCOPES : [...DEFAULT_OPERATOR_SCOPES],
+      clientName: e.OPENCLAW_CLIENT_NAME,
+    },
+    pairing: { channel: e.OPENCLAW_PAIRING_CHANNEL },
+    access: {
+      approvers: e.OPENCLAW_APPROVERS,
+      admins: e.OPENCLAW_ADMINS,
+      invokers: e.OPENCLAW_INVOKERS,
+      allowSystemRun: e.OPENCLAW_ALLOW_SYSTEM_RUN,
+      invokeAllow: e.OPENCLAW_INVOKE_ALLOW,
+      invokeDeny: e.OPENCLAW_INVOKE_DENY,
+    },
+    stateDir: path.resolve(e.STATE_DIR),
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,44 @@
+import type { ConnectFailure, ReconnectDecision } from './reconnect-policy.js';
+
+/** One log line an operator can act on, plus a key so the same failure is logged once. */
+export function describeConnectFailure(
+  failure: ConnectFailure,
+  decision: ReconnectDecision,
+): { key: string; text: string } {
+  const next =
+    decision.action === 'pause'
+      ? `Reconnecting is paused: ${decision.hint}.`
+      : `Retrying in ${Math.round(decision.delayMs / 1000)} s.`;
+  if (failure.kind === 'closed') {
+    return {
+      key: `closed:${failure.closeCode}`,
+      text: `gateway connection lost (close ${failure.closeCode}). ${next}`,
+    };
+  }
+  const code = failure.detailCode ?? failure.gatewayCode;
+  const details = failure.details ?? {};
+  if (code === 'PAIRING_REQUIRED') {
+    const requestId = typeof details.requestId === 'string' ? details.requestId : '<requestId>';
+    const reason = details.reason === 'scope-upgrade' ? 'asks for more scopes than approved' : 'is not approved yet';
+    return {
+      key: `PAIRING_REQUIRED:${requestId}`,
+      text:
+        `the gateway says this bot's device ${reason} (request ${requestId}). ` +
+        `Approve it on the gateway host with: openclaw devices approve ${requestId}. ${next}`,
+    };
+  }
+  if (code === 'AUTH_TOKEN_MISMATCH' && decision.action === 'retry') {
+    return {
+      key: code,
+      text: `the gateway rejected the shared token; retrying once with the stored device token. ${next}`,
+    };
+  }
+  if (code === 'PROTOCOL_MISMATCH') {
+    const expected = details.expectedProtocol;
+    return {
+      key: code,
+      text: `protocol mismatch: this bot speaks protocol 4, the gateway expects ${String(expected ?? 'another')}. ${next}`,
+    };
+  }
+  return { key: code, text: `the gateway refused the connection (${code}). ${next}` };
+}

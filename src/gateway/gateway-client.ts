@@ -1,0 +1,532 @@
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import { AppError, ErrorCode, GatewayClosedError, GatewayRequestError, GatewaySchemaError } from '../errors.js';
+import { describeConnectFailure } from './connect-failures.js';
+import type { DeviceProof, SignedConnectFields } from './device-identity.js';
+import {
+  type Challenge,
+  ChallengeSchema,
+  type EventFrame,
+  formatIssues,
+  type HelloOk,
+  HelloOkSchema,
+  InboundFrameSchema,
+} from './frames.js';
+import { PendingRequests } from './pending-requests.js';
+import { type ConnectFailure, decideReconnect, type ReconnectDecision } from './reconnect-policy.js';
+
+export const PROTOCOL_VERSION = 4;
+export const CLIENT_ID = 'gateway-client';
+export const CLIENT_MODE = 'backend';
+const DEFAULT_TICK_INTERVAL_MS = 30_000;
+const INBOUND_MAX_PAYLOAD = 64 * 1024 * 1024;
+
+/** Signs connect fields; implemented by DeviceIdentity (a seam for tests). */
+export interface DeviceSigner {
+  readonly deviceId: string;
+  readonly deviceToken: string | undefined;
+  sign(fields: SignedConnectFields, challenge: Challenge): DeviceProof;
+  setDeviceToken(token: string | undefined): Promise<void>;
+}
+
+export type GatewayAuth = { readonly token: string } | { readonly password: string };
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'stopped';
+
+/** A snapshot of the session for health checks and `/openclaw presence`. */
+export interface GatewayStatus {
+  state: ConnectionState;
+  sinceMs: number;
+  connectedSinceMs: number | undefined;
+  lastError: string | undefined;
+  pause: { reason: string; hint: string } | undefined;
+  grantedScopes: readonly string[];
+  serverVersion: string | undefined;
+  reconnects: number;
+  lastFrameAtMs: number | undefined;
+}
+
+export interface GatewayClientOptions {
+  url: string;
+  auth: GatewayAuth;
+  scopes: readonly string[];
+  displayName: string;
+  signer: DeviceSigner;
+  log: Logger;
+  version?: string;
+  platform?: string;
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  createSocket?: (url: string) => WebSocket;
+  nowMs?: () => number;
+  random?: () => number;
+}
+
+type EventHandler = (payload: unknown, frame: EventFrame) => void;
+export type ResyncReason = 'connected' | 'seq-gap';
+
+/** An operator session to an OpenClaw gateway: handshake, requests with deadlines, events, keepalive, reconnect. */
+export class GatewayClient {
+  private readonly pending = new PendingRequests();
+  private readonly eventHandlers = new Map<string, Set<EventHandler>>();
+  private readonly resyncHandlers = new Set<(reason: ResyncReason) => void>();
+  private readonly stateHandlers = new Set<(status: GatewayStatus) => void>();
+  private readonly nowMs: () => number;
+  private readonly random: () => number;
+  private readonly requestTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private socket: WebSocket | undefined;
+  private generation = 0;
+  private attempt = 0;
+  private deviceTokenRetryUsed = false;
+  private useDeviceTokenNext = false;
+  private failure: ConnectFailure | undefined;
+  private decisionOverride: ReconnectDecision | undefined;
+  private hello: HelloOk | undefined;
+  private lastSeq: number | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private challengeTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private loggedFailure: string | undefined;
+  private warnedScopes = false;
+  private status: GatewayStatus;
+
+  constructor(private readonly options: GatewayClientOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.status = {
+      state: 'idle',
+      sinceMs: this.nowMs(),
+      connectedSinceMs: undefined,
+      lastError: undefined,
+      pause: undefined,
+      grantedScopes: [],
+      serverVersion: undefined,
+      reconnects: 0,
+      lastFrameAtMs: undefined,
+    };
+  }
+
+  /** Starts connecting; returns at once. The session then keeps itself up until `stop()`. */
+  start(): void {
+    if (this.status.state !== 'idle' && this.status.state !== 'stopped') return;
+    this.open('connecting');
+  }
+
+  /** Closes the session for good and rejects everything pending. */
+  async stop(): Promise<void> {
+    this.setState('stopped');
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.pending.rejectAll('client stopped');
+    if (socket && socket.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, 2_000);
+        timer.unref();
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.close(1000, 'client stopping');
+      });
+    }
+  }
+
+  /** Leaves a paused state (after an operator fixed the cause) and connects again. */
+  resume(): void {
+    if (this.status.state !== 'paused') return;
+    this.deviceTokenRetryUsed = false;
+    this.attempt = 0;
+    this.open('reconnecting');
+  }
+
+  /** Current session status (copy). */
+  getStatus(): GatewayStatus {
+    return { ...this.status };
+  }
+
+  /** True when the session is up and requests can be sent. */
+  get isConnected(): boolean {
+    return this.status.state === 'connected';
+  }
+
+  /** Scopes the gateway actually granted (`hello-ok.auth.scopes`). */
+  get grantedScopes(): readonly string[] {
+    return this.status.grantedScopes;
+  }
+
+  /** The last `hello-ok`, for features and snapshot. */
+  get helloOk(): HelloOk | undefined {
+    return this.hello;
+  }
+
+  /** Subscribes to one event name (or `*` for all); returns the unsubscribe function. */
+  on(event: string, handler: EventHandler): () => void {
+    let set = this.eventHandlers.get(event);
+    if (!set) {
+      set = new Set();
+      this.eventHandlers.set(event, set);
+    }
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** Called after every hello-ok and on a sequence gap: consumers re-read state then. */
+  onResync(handler: (reason: ResyncReason) => void): () => void {
+    this.resyncHandlers.add(handler);
+    return () => this.resyncHandlers.delete(handler);
+  }
+
+  /** Called on every state change. */
+  onStateChange(handler: (status: GatewayStatus) => void): () => void {
+    this.stateHandlers.add(handler);
+    return () => this.stateHandlers.delete(handler);
+  }
+
+  /** Resolves when connected (or rejects after `timeoutMs`). */
+  waitUntilConnected(timeoutMs: number): Promise<void> {
+    if (this.isConnected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(
+          new AppError(
+            ErrorCode.CLIENT_TIMEOUT,
+            `gateway not connected within ${timeoutMs} ms (${this.describeState()})`,
+          ),
+        );
+      }, timeoutMs);
+      timer.unref();
+      const off = this.onStateChange((s) => {
+        if (s.state === 'connected') {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Sends one RPC and resolves with its payload; throws typed errors (rejection, timeout, closed, too large). */
+  async request(method: string, params: unknown = {}, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    const socket = this.socket;
+    if (!socket || !this.isConnected) {
+      throw new GatewayClosedError(
+        method,
+        `gateway session is not connected (${this.describeState()})`,
+        ErrorCode.NOT_CONNECTED,
+      );
+    }
+    return this.send(socket, method, params, opts.timeoutMs ?? this.requestTimeoutMs);
+  }
+
+  /** Human summary of the state, e.g. "reconnecting since 14:02:11 (last error: …)". */
+  describeState(): string {
+    const since = new Date(this.status.sinceMs).toISOString();
+    const err = this.status.lastError ? `; last error: ${this.status.lastError}` : '';
+    const pause = this.status.pause ? `; paused: ${this.status.pause.hint}` : '';
+    return `${this.status.state} since ${since}${err}${pause}`;
+  }
+
+  private send(socket: WebSocket, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+    const id = this.pending.nextId(this.generation);
+    const frame = JSON.stringify({ type: 'req', id, method, params });
+    const maxPayload = this.hello?.policy.maxPayload;
+    if (maxPayload !== undefined && Buffer.byteLength(frame) > maxPayload) {
+      return Promise.reject(
+        new AppError(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `${method}: request is larger than the gateway's maxPayload (${maxPayload} bytes)`,
+        ),
+      );
+    }
+    const result = this.pending.add(id, method, timeoutMs);
+    socket.send(frame, (err) => {
+      if (err) this.pending.reject(id, new GatewayClosedError(method, `send failed: ${err.message}`));
+    });
+    this.pending.markSent(id);
+    return result;
+  }
+
+  private open(state: 'connecting' | 'reconnecting'): void {
+    this.clearTimers();
+    this.generation += 1;
+    this.failure = undefined;
+    this.decisionOverride = undefined;
+    this.hello = undefined;
+    this.lastSeq = undefined;
+    this.setState(state);
+    const create =
+      this.options.createSocket ?? ((url: string) => new WebSocket(url, { maxPayload: INBOUND_MAX_PAYLOAD }));
+    const socket = create(this.options.url);
+    this.socket = socket;
+    const generation = this.generation;
+    this.challengeTimer = setTimeout(() => socket.close(1008, 'connect challenge timeout'), this.connectTimeoutMs);
+    this.challengeTimer.unref();
+    socket.on('message', (data) => {
+      if (generation === this.generation) this.onMessage(socket, String(data));
+    });
+    socket.on('error', (err) => {
+      if (generation === this.generation) this.status.lastError = err.message;
+    });
+    socket.on('close', (code, reason) => {
+      if (generation === this.generation) this.onClose(code, reason.toString());
+    });
+  }
+
+  private onMessage(socket: WebSocket, text: string): void {
+    this.status.lastFrameAtMs = this.nowMs();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.options.log.warn({ bytes: text.length }, 'ignoring a gateway frame that is not JSON');
+      return;
+    }
+    const parsed = InboundFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      this.options.log.warn({ issues: formatIssues(parsed.error) }, 'ignoring a gateway frame that failed its schema');
+      return;
+    }
+    const frame = parsed.data;
+    if (frame.type === 'res') {
+      const ok = frame.ok
+        ? this.pending.resolve(frame.id, frame.payload)
+        : this.pending.reject(frame.id, this.toRequestError(frame.id, frame.error));
+      if (!ok) this.options.log.debug({ id: frame.id }, 'ignoring a reply nobody waits for');
+      return;
+    }
+    if (frame.event === 'connect.challenge' && !this.hello) {
+      void this.handshake(socket, frame.payload);
+      return;
+    }
+    this.dispatchEvent(frame);
+  }
+
+  private toRequestError(id: string, error: unknown): GatewayRequestError {
+    const parsed = error as { code?: unknown; message?: unknown } | undefined;
+    return new GatewayRequestError(this.pending.methodOf(id) ?? 'unknown', {
+      code: typeof parsed?.code === 'string' ? parsed.code : 'UNKNOWN',
+      message: typeof parsed?.message === 'string' ? parsed.message : 'no message',
+      ...(error as object),
+    });
+  }
+
+  private async handshake(socket: WebSocket, payload: unknown): Promise<void> {
+    const challenge = ChallengeSchema.safeParse(payload);
+    if (!challenge.success) {
+      socket.close(1008, 'bad connect challenge');
+      return;
+    }
+    clearTimeout(this.challengeTimer);
+    const { auth, scopes } = this.options;
+    const deviceToken = this.options.signer.deviceToken;
+    const retryWithDeviceToken = this.useDeviceTokenNext;
+    this.useDeviceTokenNext = false;
+    const connectAuth =
+      'token' in auth
+        ? retryWithDeviceToken && deviceToken !== undefined
+          ? { token: auth.token, deviceToken }
+          : { token: auth.token }
+        : { password: auth.password };
+    const platform = this.options.platform ?? process.platform;
+    const device = this.options.signer.sign(
+      {
+        clientId: CLIENT_ID,
+        clientMode: CLIENT_MODE,
+        role: 'operator',
+        scopes,
+        token: 'token' in auth ? auth.token : '',
+        platform,
+      },
+      challenge.data,
+    );
+    const params = {
+      minProtocol: PROTOCOL_VERSION,
+      maxProtocol: PROTOCOL_VERSION,
+      client: {
+        id: CLIENT_ID,
+        mode: CLIENT_MODE,
+        version: this.options.version ?? '0.1.0',
+        platform,
+        displayName: this.options.displayName,
+      },
+      role: 'operator',
+      scopes: [...scopes],
+      caps: [],
+      auth: connectAuth,
+      device,
+    };
+    try {
+      const result = await this.send(socket, 'connect', params, this.connectTimeoutMs);
+      await this.onHello(socket, result);
+    } catch (err) {
+      this.onConnectError(socket, err);
+    }
+  }
+
+  private async onHello(socket: WebSocket, payload: unknown): Promise<void> {
+    const parsed = HelloOkSchema.safeParse(payload);
+    if (!parsed.success) throw new GatewaySchemaError('hello-ok', formatIssues(parsed.error));
+    const hello = parsed.data;
+    this.hello = hello;
+    if (hello.auth.deviceToken) await this.options.signer.setDeviceToken(hello.auth.deviceToken);
+    if (socket !== this.socket) return;
+    const wasReconnect = this.status.reconnects > 0 || this.attempt > 0;
+    this.attempt = 0;
+    this.deviceTokenRetryUsed = false;
+    this.loggedFailure = undefined;
+    this.status.grantedScopes = hello.auth.scopes;
+    this.status.serverVersion = hello.server.version;
+    this.status.pause = undefined;
+    this.status.lastError = undefined;
+    this.status.connectedSinceMs = this.nowMs();
+    this.startKeepalive(socket, hello.policy.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS);
+    this.warnIfScopesNarrower(hello.auth.scopes);
+    this.options.log.info(
+      {
+        server: hello.server.version,
+        scopes: hello.auth.scopes,
+        authMethod: hello.auth.method,
+        reconnect: wasReconnect,
+      },
+      'gateway session established',
+    );
+    this.setState('connected');
+    for (const handler of this.resyncHandlers) handler('connected');
+  }
+
+  private warnIfScopesNarrower(granted: readonly string[]): void {
+    const missing = this.options.scopes.filter((s) => !granted.includes(s));
+    if (missing.length === 0 || this.warnedScopes) return;
+    this.warnedScopes = true;
+    const pairingNote = missing.includes('operator.pairing')
+      ? ' Without operator.pairing no pairing requests reach the bot.'
+      : '';
+    this.options.log.warn(
+      { asked: this.options.scopes, granted, missing },
+      `the gateway granted fewer scopes than asked (missing ${missing.join(', ')}).${pairingNote} ` +
+        'Approve the bot device for these scopes (openclaw devices list / approve) or narrow OPENCLAW_GATEWAY_SCOPES.',
+    );
+  }
+
+  private onConnectError(socket: WebSocket, err: unknown): void {
+    if (err instanceof GatewayRequestError) {
+      this.failure = {
+        kind: 'rejected',
+        gatewayCode: err.gatewayCode,
+        detailCode: err.detailCode,
+        details: err.details,
+        retryAfterMs: err.retryAfterMs,
+      };
+    }
+    this.status.lastError = err instanceof Error ? err.message : String(err);
+    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+      socket.close(err instanceof GatewayRequestError ? 1000 : 4000, 'connect failed');
+    }
+  }
+
+  private dispatchEvent(frame: EventFrame): void {
+    if (frame.seq !== undefined) {
+      const gap = this.lastSeq !== undefined && frame.seq > this.lastSeq + 1;
+      this.lastSeq = frame.seq;
+      if (gap) {
+        this.options.log.warn({ seq: frame.seq }, 'gateway event sequence gap: resyncing');
+        for (const handler of this.resyncHandlers) handler('seq-gap');
+      }
+    }
+    for (const key of [frame.event, '*']) {
+      for (const handler of this.eventHandlers.get(key) ?? []) {
+        try {
+          handler(frame.payload, frame);
+        } catch (err) {
+          this.options.log.error({ err, event: frame.event }, 'gateway event handler failed');
+        }
+      }
+    }
+  }
+
+  private startKeepalive(socket: WebSocket, tickIntervalMs: number): void {
+    clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = setInterval(
+      () => {
+        const silentMs = this.nowMs() - (this.status.lastFrameAtMs ?? 0);
+        if (silentMs > 2 * tickIntervalMs) {
+          this.options.log.warn({ silentMs, tickIntervalMs }, 'gateway went silent: reconnecting');
+          this.status.lastError = `no frame from the gateway for ${silentMs} ms`;
+          socket.close(4000, 'tick timeout');
+          // A half-open TCP connection may never deliver the close handshake.
+          setTimeout(() => socket.terminate(), 1_000).unref();
+        }
+      },
+      Math.max(tickIntervalMs, 1_000),
+    );
+    this.keepaliveTimer.unref();
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.clearTimers();
+    this.socket = undefined;
+    this.pending.rejectAll(`connection closed (${code}${reason ? ` ${reason}` : ''})`);
+    if (this.status.state === 'stopped') return;
+    const wasConnected = this.status.state === 'connected';
+    if (wasConnected) this.status.reconnects += 1;
+    const failure = this.failure ?? { kind: 'closed', closeCode: code };
+    if (!this.failure && !this.status.lastError) this.status.lastError = `connection closed (${code})`;
+    const decision =
+      this.decisionOverride ??
+      decideReconnect({
+        attempt: wasConnected ? 0 : this.attempt,
+        failure,
+        hasDeviceToken: this.options.signer.deviceToken !== undefined,
+        deviceTokenRetryUsed: this.deviceTokenRetryUsed,
+        random: this.random,
+      });
+    this.logFailureOnce(failure, decision);
+    if (decision.clearDeviceToken) void this.options.signer.setDeviceToken(undefined);
+    if (decision.action === 'pause') {
+      this.status.pause = { reason: decision.reason, hint: decision.hint };
+      this.setState('paused');
+      return;
+    }
+    if (decision.useDeviceToken) {
+      this.deviceTokenRetryUsed = true;
+      this.useDeviceTokenNext = true;
+    }
+    this.attempt = wasConnected ? 1 : this.attempt + 1;
+    this.setState('reconnecting');
+    this.reconnectTimer = setTimeout(() => this.open('reconnecting'), decision.delayMs);
+    this.reconnectTimer.unref();
+  }
+
+  private logFailureOnce(failure: ConnectFailure, decision: ReconnectDecision): void {
+    const { text, key } = describeConnectFailure(failure, decision);
+    if (this.loggedFailure === key) {
+      this.options.log.debug({ key }, text);
+      return;
+    }
+    this.loggedFailure = key;
+    const level = decision.action === 'pause' || failure.kind === 'rejected' ? 'error' : 'warn';
+    this.options.log[level]({ code: key, retryInMs: decision.action === 'retry' ? decision.delayMs : undefined }, text);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.status.state === state) return;
+    this.status.state = state;
+    this.status.sinceMs = this.nowMs();
+    if (state !== 'connected') this.status.connectedSinceMs = undefined;
+    const snapshot = this.getStatus();
+    for (const handler of this.stateHandlers) handler(snapshot);
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.challengeTimer);
+    clearInterval(this.keepaliveTimer);
+  }
+}
