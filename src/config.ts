@@ -58,23 +58,19 @@ const schema = z
     OPENCLAW_INVOKE_DENY: list('a command pattern'),
     STATE_DIR: z.string().default('./data'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_APP_TOKEN'],
-        message: 'set SLACK_APP_TOKEN (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
-      });
-    }
-    if (!env.OPENCLAW_GATEWAY_TOKEN && !env.OPENCLAW_GATEWAY_PASSWORD) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['OPENCLAW_GATEWAY_TOKEN'],
-        message: 'set OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD): the gateway auth secret',
-      });
-    }
   });
+
+/** Rules across variables; checked on the raw input so they are reported even when other variables fail. */
+function checkCombinations(input: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (!input.SLACK_APP_TOKEN && !input.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_APP_TOKEN: set SLACK_APP_TOKEN (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
+  }
+  if (!input.OPENCLAW_GATEWAY_TOKEN && !input.OPENCLAW_GATEWAY_PASSWORD) {
+    problems.push('OPENCLAW_GATEWAY_TOKEN: set OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD): the gateway auth secret');
+  }
+  return problems;
+}
 
 /** Validated, immutable configuration grouped by concern. */
 export interface Config {
@@ -106,23 +102,19 @@ export interface Config {
 }
 
 /** Every variable loadConfig reads, for docs and `.env.example` checks. */
-export const CONFIG_VARIABLES = Object.keys(schema._def.schema.shape) as readonly string[];
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as readonly string[];
 
 /** Parses `env` (empty strings count as unset); throws ConfigError naming every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const input = Object.fromEntries(
+  const input: Record<string, string | undefined> = Object.fromEntries(
     CONFIG_VARIABLES.map((name) => [name, env[name]?.trim() ? env[name]?.trim() : undefined]),
   );
   const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'config');
-        const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'required' : issue.message;
-        return `${name}: ${message}`;
-      }),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'config')}: ${issue.message}`)),
+    ...checkCombinations(input),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
     slack: {

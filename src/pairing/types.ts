@@ -1,0 +1,78 @@
+/** Node surface requests (`node.pair.*`) and device pairing requests (`device.pair.*`). */
+export type RequestKind = 'node' | 'device';
+
+/** One pairing request as the bot shows it: every field that came from the gateway is untrusted text. */
+export interface PairingRequest {
+  readonly kind: RequestKind;
+  readonly requestId: string;
+  /** nodeId for node requests, deviceId for device requests. */
+  readonly subjectId: string;
+  readonly displayName: string | undefined;
+  readonly platform: string | undefined;
+  readonly version: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientMode: string | undefined;
+  readonly deviceFamily: string | undefined;
+  readonly remoteIp: string | undefined;
+  /** Node requests: declared caps and commands. Empty for device requests. */
+  readonly caps: readonly string[];
+  readonly commands: readonly string[];
+  /** Node requests: the operator scopes approval needs (authoritative, from the gateway). */
+  readonly requiredApproveScopes: readonly string[];
+  /** Device requests: role(s) and scopes asked for. */
+  readonly role: string | undefined;
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  readonly isRepair: boolean;
+  /** What the node already had approved, when this request widens an approved node. */
+  readonly previouslyApproved: { readonly caps: readonly string[]; readonly commands: readonly string[] } | undefined;
+  /** Gateway time of the request (ms). */
+  readonly requestedAtMs: number;
+}
+
+/** Where a request stands, as far as the bot knows. */
+export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded' | 'removed';
+
+/** Who resolved a request: a Slack user of ours, or something outside Slack (CLI, Control UI, auto-approval). */
+export type Resolver = { readonly via: 'slack'; readonly userId: string } | { readonly via: 'outside' };
+
+/** The bot's lasting record of one request and its card. */
+export interface RequestRecord {
+  readonly kind: RequestKind;
+  readonly requestId: string;
+  readonly request: PairingRequest;
+  readonly fingerprint: string;
+  readonly status: RequestStatus;
+  /** Slack location of the card, once posted (a digest message for coalesced requests). */
+  readonly channel: string | undefined;
+  readonly ts: string | undefined;
+  readonly resolvedBy: Resolver | undefined;
+  readonly resolvedAtMs: number | undefined;
+  /** Last gateway refusal shown on the card (e.g. the bot lacks operator.admin). */
+  readonly lastError: string | undefined;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** Commands that hand out shell, file or browser access: approving or invoking them needs an admin. */
+export const ADMIN_SENSITIVE_COMMANDS: ReadonlySet<string> = new Set([
+  'system.run',
+  'system.run.prepare',
+  'system.which',
+  'browser.proxy',
+  'browser.proxy.upload.v1',
+  'fs.listDir',
+  'system.execApprovals.get',
+  'system.execApprovals.set',
+  'terminal.upload',
+]);
+
+/** True when the request hands out admin-sensitive access (by command or by the gateway's required scopes). */
+export function isAdminSensitive(request: PairingRequest): boolean {
+  if (request.kind === 'device') {
+    return request.scopes.includes('operator.admin') || request.role === 'node' || request.roles.includes('node');
+  }
+  return (
+    request.requiredApproveScopes.includes('operator.admin') || request.commands.some((c) => ADMIN_SENSITIVE_COMMANDS.has(c))
+  );
+}
