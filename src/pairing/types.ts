@@ -50,6 +50,8 @@ export interface RequestRecord {
   readonly resolvedAtMs: number | undefined;
   /** Last gateway refusal shown on the card (e.g. the bot lacks operator.admin). */
   readonly lastError: string | undefined;
+  /** Bumped on every change; a card synced at an older version is stale. */
+  readonly version: number;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }

@@ -1,0 +1,166 @@
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { DeviceIdentity } from './gateway/device-identity.js';
+import { GatewayClient } from './gateway/gateway-client.js';
+import { NodeManager } from './gateway/nodes.js';
+import { HealthServer } from './http/health-server.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { PairingDecider } from './pairing/decider.js';
+import { PairingWatcher } from './pairing/pairing-watcher.js';
+import { SqliteStore } from './pairing/sqlite-store.js';
+import type { PairingStore } from './pairing/store.js';
+import { CardPublisher } from './slack/card-publisher.js';
+import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
+import { Principals } from './slack/principals.js';
+import { createSlackApp, registerWorkspaceGuard, type SlackIdentity } from './slack/slack-app.js';
+
+export interface BotOptions {
+  config: Config;
+  log: Logger;
+  /** Defaults to SQLite in STATE_DIR; tests may pass `new SqliteStore(':memory:')`. */
+  store?: PairingStore;
+  nowMs?: () => number;
+  reconcileIntervalMs?: number;
+}
+
+/** Everything running, for `main.ts` and for tests that drive the whole bot in-process. */
+export interface Bot {
+  readonly port: number;
+  readonly gateway: GatewayClient;
+  readonly nodes: NodeManager;
+  readonly store: PairingStore;
+  readonly publisher: CardPublisher;
+  readonly watcher: PairingWatcher;
+  readonly metrics: Metrics;
+  readonly slack: SlackIdentity;
+  stop(): Promise<void>;
+}
+
+/** Checks the bot token with auth.test; the answer pins the workspace requests must come from. */
+export async function verifySlackAuth(config: Config): Promise<SlackIdentity> {
+  const client = new WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 2 } });
+  const auth = await client.auth.test();
+  return {
+    teamId: auth.team_id ?? '',
+    enterpriseId: auth.enterprise_id || undefined,
+    botId: auth.bot_id ?? '',
+    botUserId: auth.user_id ?? '',
+  };
+}
+
+/** Composition root: gateway session, store, pairing domain, Slack app and HTTP endpoints, started in that order. */
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const { config, log } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const metrics = createMetrics();
+  const identity = await DeviceIdentity.loadOrCreate(config.stateDir, nowMs);
+  const store = options.store ?? SqliteStore.open(config.stateDir);
+  const slack = await verifySlackAuth(config);
+  log.info({ team: slack.teamId, bot: slack.botUserId }, 'Slack auth ok');
+
+  const gateway = new GatewayClient({
+    url: config.gateway.url,
+    auth: config.gateway.auth,
+    scopes: config.gateway.scopes,
+    displayName: config.gateway.clientName,
+    signer: identity,
+    log: log.child({ component: 'gateway' }),
+    nowMs,
+  });
+  const nodes = new NodeManager(gateway);
+  const { app, httpListener } = createSlackApp(config, slack, log);
+  const principals = new Principals(app.client, log.child({ component: 'principals' }));
+  const publisher = new CardPublisher({
+    client: app.client,
+    store,
+    channel: config.pairing.channel,
+    log: log.child({ component: 'cards' }),
+    context: () => ({ deciders: { approvers: config.access.approvers.length, admins: config.access.admins.length } }),
+    onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
+    nowMs,
+  });
+  const watcher = new PairingWatcher({
+    gateway: nodes,
+    events: gateway,
+    store,
+    log: log.child({ component: 'pairing' }),
+    onChange: () => publisher.schedule(),
+    reconcileIntervalMs: options.reconcileIntervalMs,
+    nowMs,
+  });
+  const decider = new PairingDecider({
+    gateway: nodes,
+    store,
+    watcher,
+    access: config.access,
+    isMember: principals.isMember,
+    log: log.child({ component: 'decisions' }),
+    onChange: () => publisher.schedule(),
+    nowMs,
+  });
+
+  registerWorkspaceGuard(app, slack, log);
+  registerPairingDecision(app, {
+    decider,
+    syncCards: () => publisher.sync(),
+    observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
+  });
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled error in a Slack listener');
+  });
+
+  const server = new HealthServer({
+    port: config.http.port,
+    registry: metrics.registry,
+    fallback: httpListener,
+    readiness: () => {
+      const status = gateway.getStatus();
+      return {
+        ready: status.state === 'connected',
+        detail: { gateway: status.state, since: new Date(status.sinceMs).toISOString(), lastError: status.lastError },
+      };
+    },
+    beforeMetrics: () => {
+      const status = gateway.getStatus();
+      metrics.gatewayConnected.set(status.state === 'connected' ? 1 : 0);
+      if (status.lastFrameAtMs) metrics.gatewayLastEventAge.set((nowMs() - status.lastFrameAtMs) / 1000);
+      metrics.pendingRequests.set(store.listByStatus('pending').length);
+    },
+  });
+  gateway.onStateChange((s) => {
+    if (s.state === 'reconnecting') metrics.gatewayReconnects.inc();
+  });
+  let resumed = false;
+  gateway.onResync(() => {
+    if (resumed) return;
+    resumed = true;
+    void watcher.reconcile('startup').then(() => decider.resumeClaims());
+  });
+
+  watcher.start();
+  const port = await server.start();
+  if (config.slack.socketMode) await app.start();
+  gateway.start();
+  publisher.schedule(0);
+  log.info({ port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'openclaw-slack-ops started');
+
+  return {
+    port,
+    gateway,
+    nodes,
+    store,
+    publisher,
+    watcher,
+    metrics,
+    slack,
+    async stop() {
+      watcher.stop();
+      await publisher.stop();
+      await gateway.stop();
+      if (config.slack.socketMode) await app.stop();
+      await server.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface HealthServerOptions {
+  port: number;
+  /** Readiness: gateway session up and Slack auth ok; `detail` explains a "no". */
+  readiness: () => { ready: boolean; detail: Record<string, unknown> };
+  registry: Registry;
+  /** HTTP mode: Bolt's listener for everything else (`/slack/events`). */
+  fallback?: http.RequestListener | undefined;
+  /** Called before `/metrics` renders, to refresh gauges. */
+  beforeMetrics?: () => void;
+}
+
+/** One HTTP server for both modes: `/healthz`, `/readyz`, `/metrics`, and Slack's endpoint in HTTP mode. */
+export class HealthServer {
+  private readonly server: http.Server;
+
+  constructor(private readonly options: HealthServerOptions) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/readyz') {
+      const { ready, detail } = this.options.readiness();
+      return send(res, ready ? 200 : 503, { ready, ...detail });
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      this.options.beforeMetrics?.();
+      const body = await this.options.registry.metrics();
+      res.writeHead(200, { 'content-type': this.options.registry.contentType });
+      res.end(body);
+      return;
+    }
+    if (this.options.fallback) return this.options.fallback(req, res);
+    send(res, 404, { error: 'not found' });
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

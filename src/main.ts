@@ -1,0 +1,45 @@
+import { startBot } from './bot.js';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { createLogger } from './logger.js';
+
+/** Entry point: `node dist/main.js` runs the bot. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n\nSee .env.example and the README's configuration table.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const bot = await startBot({ config, log });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    bot.stop().then(
+      () => {
+        log.flush();
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`openclaw-slack-ops failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

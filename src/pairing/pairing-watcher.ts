@@ -1,0 +1,183 @@
+import type { Logger } from 'pino';
+import {
+  DevicePairRequestSchema,
+  DevicePairResolvedSchema,
+  type NodePairList,
+  NodePairRequestSchema,
+  NodePairResolvedSchema,
+  type PairedNode,
+} from '../gateway/schemas.js';
+import { fingerprintRequest } from '../slack/blocks/fingerprint.js';
+import type { GatewayEvents, PairingGateway } from './ports.js';
+import type { PairingStore } from './store.js';
+import { toDeviceRequest, toNodeRequest } from './to-request.js';
+import type { PairingRequest, RequestKind, RequestRecord, RequestStatus } from './types.js';
+
+export interface PairingWatcherOptions {
+  gateway: PairingGateway;
+  events: GatewayEvents;
+  store: PairingStore;
+  log: Logger;
+  /** Called whenever a card needs posting or updating. */
+  onChange: () => void;
+  reconcileIntervalMs?: number;
+  nowMs?: () => number;
+}
+
+/** Keeps the store true to the gateway: live pairing events plus reconciliation with the gateway's lists. */
+export class PairingWatcher {
+  private readonly nowMs: () => number;
+  private readonly unsubscribe: (() => void)[] = [];
+  private paired = new Map<string, PairedNode>();
+  private reconciling: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: PairingWatcherOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** Subscribes to events and starts periodic reconciliation. */
+  start(): void {
+    const { events } = this.options;
+    this.unsubscribe.push(
+      events.on('node.pair.requested', (p) => this.onNodeRequested(p)),
+      events.on('node.pair.resolved', (p) => this.onNodeResolved(p)),
+      events.on('device.pair.requested', (p) => this.onDeviceRequested(p)),
+      events.on('device.pair.resolved', (p) => this.onDeviceResolved(p)),
+      events.onResync((reason) => void this.reconcile(reason)),
+    );
+    this.timer = setInterval(() => void this.reconcile('timer'), this.options.reconcileIntervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  /** Re-reads pending and paired lists; one reconciliation at a time. Never throws. */
+  reconcile(reason: string): Promise<void> {
+    this.reconciling = this.reconciling.then(() => this.reconcileOnce(reason));
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(reason: string): Promise<void> {
+    const { gateway, log } = this.options;
+    try {
+      const [nodes, devices] = await Promise.all([gateway.pairList(), gateway.devicePairList()]);
+      this.rememberPaired(nodes);
+      const now = this.nowMs();
+      for (const raw of nodes.pending) this.accept(toNodeRequest(raw, this.paired.get(raw.nodeId), now));
+      for (const raw of devices.pending) this.accept(toDeviceRequest(raw, now));
+      const pendingIds = new Set([
+        ...nodes.pending.map((r) => `node:${r.requestId}`),
+        ...devices.pending.map((r) => `device:${r.requestId}`),
+      ]);
+      const pairedDevices = new Set(devices.paired.map((d) => d.deviceId));
+      const claimed = new Set(this.options.store.listClaims().map((c) => `${c.kind}:${c.requestId}`));
+      for (const record of this.options.store.listByStatus('pending')) {
+        const key = `${record.kind}:${record.requestId}`;
+        if (pendingIds.has(key) || claimed.has(key)) continue;
+        this.resolveGone(record, pairedDevices);
+      }
+      log.debug({ reason, nodes: nodes.pending.length, devices: devices.pending.length }, 'pairing state reconciled');
+    } catch (err) {
+      log.warn({ err, reason }, 'pairing reconciliation failed; will retry on the next resync or timer');
+    }
+  }
+
+  /** A request vanished from the gateway without an event we saw: settle its card from the paired lists. */
+  private resolveGone(record: RequestRecord, pairedDevices: Set<string>): void {
+    const subject = record.request.subjectId;
+    const approvedAt =
+      record.kind === 'node' ? this.paired.get(subject)?.approvedAtMs : pairedDevices.has(subject) ? Infinity : undefined;
+    const approved = approvedAt !== undefined && approvedAt >= record.createdAtMs - 60_000;
+    const status: RequestStatus = approved ? 'approved' : 'expired';
+    this.settle(record.kind, record.requestId, status);
+  }
+
+  private rememberPaired(list: NodePairList): void {
+    this.paired = new Map(list.paired.map((p) => [p.nodeId, p]));
+  }
+
+  private onNodeRequested(payload: unknown): void {
+    const parsed = NodePairRequestSchema.safeParse(payload);
+    if (!parsed.success) return this.options.log.warn('ignoring a malformed node.pair.requested event');
+    const raw = parsed.data;
+    this.accept(toNodeRequest(raw, this.paired.get(raw.nodeId), this.nowMs()));
+  }
+
+  private onDeviceRequested(payload: unknown): void {
+    const parsed = DevicePairRequestSchema.safeParse(payload);
+    if (!parsed.success) return this.options.log.warn('ignoring a malformed device.pair.requested event');
+    this.accept(toDeviceRequest(parsed.data, this.nowMs()));
+  }
+
+  private onNodeResolved(payload: unknown): void {
+    const parsed = NodePairResolvedSchema.safeParse(payload);
+    if (!parsed.success) return this.options.log.warn('ignoring a malformed node.pair.resolved event');
+    const { requestId, nodeId, decision } = parsed.data;
+    if (decision === 'removed' || requestId === '') {
+      if (nodeId) this.paired.delete(nodeId);
+      for (const record of this.options.store.listByStatus('pending')) {
+        if (record.kind === 'node' && record.request.subjectId === nodeId) this.settle('node', record.requestId, 'removed');
+      }
+      return;
+    }
+    this.settleFromEvent('node', requestId, decision);
+    if (decision === 'approved') void this.reconcile('node approved');
+  }
+
+  private onDeviceResolved(payload: unknown): void {
+    const parsed = DevicePairResolvedSchema.safeParse(payload);
+    if (!parsed.success) return this.options.log.warn('ignoring a malformed device.pair.resolved event');
+    this.settleFromEvent('device', parsed.data.requestId, parsed.data.decision);
+  }
+
+  /** A resolution event: ours (a claim exists, the decider settles it) or from outside Slack. */
+  private settleFromEvent(kind: RequestKind, requestId: string, decision: string): void {
+    if (this.options.store.listClaims().some((c) => c.kind === kind && c.requestId === requestId)) return;
+    const status: RequestStatus = decision === 'approved' ? 'approved' : decision === 'rejected' ? 'rejected' : 'expired';
+    this.settle(kind, requestId, status);
+  }
+
+  private settle(kind: RequestKind, requestId: string, status: RequestStatus): void {
+    const now = this.nowMs();
+    if (!this.options.store.resolve(kind, requestId, status, { via: 'outside' }, now)) return;
+    this.options.store.appendAudit({
+      atMs: now,
+      actor: 'gateway',
+      action: `pairing.${status}`,
+      target: `${kind}:${requestId}`,
+      requestId,
+      outcome: 'ok',
+      detail: 'resolved outside Slack',
+    });
+    this.options.log.info({ kind, requestId, status }, 'pairing request resolved outside Slack');
+    this.options.onChange();
+  }
+
+  /** Stores a pending request once; a newer request for the same subject supersedes older pending ones. */
+  private accept(request: PairingRequest): void {
+    const { store, log } = this.options;
+    const now = this.nowMs();
+    const fingerprint = fingerprintRequest(request);
+    const existing = store.get(request.kind, request.requestId);
+    if (existing) {
+      if (existing.status === 'pending' && existing.fingerprint !== fingerprint) {
+        store.updateRequest(request.kind, request.requestId, request, fingerprint, now);
+        this.options.onChange();
+      }
+      return;
+    }
+    for (const older of store.listByStatus('pending')) {
+      if (older.kind === request.kind && older.request.subjectId === request.subjectId) {
+        store.resolve(older.kind, older.requestId, 'superseded', undefined, now);
+      }
+    }
+    if (store.insertPending(request, fingerprint, now)) {
+      log.info({ kind: request.kind, requestId: request.requestId, subject: request.subjectId }, 'new pairing request');
+      this.options.onChange();
+    }
+  }
+}

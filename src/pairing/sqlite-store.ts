@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { AuditEntry, CardLocation, DecisionClaim, PairingStore } from './store.js';
+import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS requests (
+  kind TEXT NOT NULL, request_id TEXT NOT NULL, subject_id TEXT NOT NULL, request_json TEXT NOT NULL,
+  fingerprint TEXT NOT NULL, status TEXT NOT NULL, channel TEXT, ts TEXT, resolved_by TEXT,
+  resolved_at_ms INTEGER, last_error TEXT, dirty INTEGER NOT NULL DEFAULT 1, version INTEGER NOT NULL DEFAULT 1,
+  created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (kind, request_id));
+CREATE INDEX IF NOT EXISTS requests_status ON requests (status);
+CREATE INDEX IF NOT EXISTS requests_dirty ON requests (dirty, updated_at_ms);
+CREATE INDEX IF NOT EXISTS requests_card ON requests (channel, ts);
+CREATE TABLE IF NOT EXISTS claims (
+  kind TEXT NOT NULL, request_id TEXT NOT NULL, decision TEXT NOT NULL, user_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL, claimed_at_ms INTEGER NOT NULL, PRIMARY KEY (kind, request_id));
+CREATE TABLE IF NOT EXISTS replies (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, request_id TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  target TEXT NOT NULL, request_id TEXT, fingerprint TEXT, outcome TEXT NOT NULL, detail TEXT);
+`;
+
+interface RequestRow {
+  kind: RequestKind;
+  request_id: string;
+  request_json: string;
+  fingerprint: string;
+  status: RequestStatus;
+  channel: string | null;
+  ts: string | null;
+  resolved_by: string | null;
+  resolved_at_ms: number | null;
+  last_error: string | null;
+  version: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+interface ClaimRow {
+  kind: RequestKind;
+  request_id: string;
+  decision: 'approve' | 'reject';
+  user_id: string;
+  fingerprint: string;
+  claimed_at_ms: number;
+}
+
+const toRecord = (row: RequestRow): RequestRecord => ({
+  kind: row.kind,
+  requestId: row.request_id,
+  request: JSON.parse(row.request_json) as PairingRequest,
+  fingerprint: row.fingerprint,
+  status: row.status,
+  channel: row.channel ?? undefined,
+  ts: row.ts ?? undefined,
+  resolvedBy: row.resolved_by ? (JSON.parse(row.resolved_by) as Resolver) : undefined,
+  resolvedAtMs: row.resolved_at_ms ?? undefined,
+  lastError: row.last_error ?? undefined,
+  version: row.version,
+  createdAtMs: row.created_at_ms,
+  updatedAtMs: row.updated_at_ms,
+});
+
+const toClaim = (row: ClaimRow): DecisionClaim => ({
+  kind: row.kind,
+  requestId: row.request_id,
+  decision: row.decision,
+  userId: row.user_id,
+  fingerprint: row.fingerprint,
+  claimedAtMs: row.claimed_at_ms,
+});
+
+/** SQLite-backed store (WAL, synchronous writes); `':memory:'` gives the in-memory version for tests. */
+export class SqliteStore implements PairingStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  /** Opens `state.db` in the state folder. */
+  static open(stateDir: string): SqliteStore {
+    return new SqliteStore(path.join(stateDir, 'state.db'));
+  }
+
+  insertPending(request: PairingRequest, fingerprint: string, nowMs: number): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO requests (kind, request_id, subject_id, request_json, fingerprint, status, dirty, created_at_ms, updated_at_ms)
+         VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?)`,
+      )
+      .run(request.kind, request.requestId, request.subjectId, JSON.stringify(request), fingerprint, nowMs, nowMs);
+    return result.changes === 1;
+  }
+
+  updateRequest(kind: RequestKind, requestId: string, request: PairingRequest, fingerprint: string, nowMs: number): void {
+    this.db
+      .prepare(
+        `UPDATE requests SET request_json = ?, fingerprint = ?, dirty = 1, version = version + 1, updated_at_ms = ?
+         WHERE kind = ? AND request_id = ? AND status = 'pending'`,
+      )
+      .run(JSON.stringify(request), fingerprint, nowMs, kind, requestId);
+  }
+
+  get(kind: RequestKind, requestId: string): RequestRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM requests WHERE kind = ? AND request_id = ?').get(kind, requestId) as
+      | RequestRow
+      | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  listByStatus(status: RequestStatus): RequestRecord[] {
+    const rows = this.db.prepare('SELECT * FROM requests WHERE status = ? ORDER BY created_at_ms').all(status);
+    return (rows as RequestRow[]).map(toRecord);
+  }
+
+  listByCard(location: CardLocation): RequestRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM requests WHERE channel = ? AND ts = ? ORDER BY created_at_ms, request_id')
+      .all(location.channel, location.ts);
+    return (rows as RequestRow[]).map(toRecord);
+  }
+
+  resolve(kind: RequestKind, requestId: string, status: RequestStatus, by: Resolver | undefined, nowMs: number): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE requests SET status = ?, resolved_by = ?, resolved_at_ms = ?, last_error = NULL, dirty = 1, version = version + 1, updated_at_ms = ?
+         WHERE kind = ? AND request_id = ? AND status = 'pending'`,
+      )
+      .run(status, by ? JSON.stringify(by) : null, nowMs, nowMs, kind, requestId);
+    return result.changes === 1;
+  }
+
+  setError(kind: RequestKind, requestId: string, message: string | undefined, nowMs: number): void {
+    this.db
+      .prepare('UPDATE requests SET last_error = ?, dirty = 1, version = version + 1, updated_at_ms = ? WHERE kind = ? AND request_id = ?')
+      .run(message ?? null, nowMs, kind, requestId);
+  }
+
+  markDirty(kind: RequestKind, requestId: string): void {
+    this.db.prepare('UPDATE requests SET dirty = 1, version = version + 1 WHERE kind = ? AND request_id = ?').run(kind, requestId);
+  }
+
+  listDirty(limit: number): RequestRecord[] {
+    const rows = this.db.prepare('SELECT * FROM requests WHERE dirty = 1 ORDER BY created_at_ms, request_id LIMIT ?').all(limit);
+    return (rows as RequestRow[]).map(toRecord);
+  }
+
+  markSynced(kind: RequestKind, requestId: string, location: CardLocation, seenVersion: number): void {
+    this.db
+      .prepare(
+        `UPDATE requests SET channel = ?, ts = ?, dirty = CASE WHEN version = ? THEN 0 ELSE dirty END
+         WHERE kind = ? AND request_id = ?`,
+      )
+      .run(location.channel, location.ts, seenVersion, kind, requestId);
+  }
+
+  claim(claim: DecisionClaim): { ok: true } | { ok: false; existing: DecisionClaim } {
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO claims (kind, request_id, decision, user_id, fingerprint, claimed_at_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(claim.kind, claim.requestId, claim.decision, claim.userId, claim.fingerprint, claim.claimedAtMs);
+    if (result.changes === 1) return { ok: true };
+    const row = this.db
+      .prepare('SELECT * FROM claims WHERE kind = ? AND request_id = ?')
+      .get(claim.kind, claim.requestId) as ClaimRow;
+    return { ok: false, existing: toClaim(row) };
+  }
+
+  releaseClaim(kind: RequestKind, requestId: string): void {
+    this.db.prepare('DELETE FROM claims WHERE kind = ? AND request_id = ?').run(kind, requestId);
+  }
+
+  listClaims(): DecisionClaim[] {
+    return (this.db.prepare('SELECT * FROM claims ORDER BY claimed_at_ms').all() as ClaimRow[]).map(toClaim);
+  }
+
+  enqueueReply(kind: RequestKind, requestId: string, nowMs: number): void {
+    this.db.prepare('INSERT INTO replies (kind, request_id, created_at_ms) VALUES (?, ?, ?)').run(kind, requestId, nowMs);
+  }
+
+  listReplies(limit: number): { id: number; kind: RequestKind; requestId: string }[] {
+    const rows = this.db.prepare('SELECT id, kind, request_id FROM replies ORDER BY id LIMIT ?').all(limit) as {
+      id: number;
+      kind: RequestKind;
+      request_id: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id }));
+  }
+
+  deleteReply(id: number): void {
+    this.db.prepare('DELETE FROM replies WHERE id = ?').run(id);
+  }
+
+  appendAudit(entry: AuditEntry): void {
+    this.db
+      .prepare(
+        `INSERT INTO audit (at_ms, actor, action, target, request_id, fingerprint, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.atMs,
+        entry.actor,
+        entry.action,
+        entry.target,
+        entry.requestId ?? null,
+        entry.fingerprint ?? null,
+        entry.outcome,
+        entry.detail ?? null,
+      );
+  }
+
+  listAudit(limit: number): AuditEntry[] {
+    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as {
+      at_ms: number;
+      actor: string;
+      action: string;
+      target: string;
+      request_id: string | null;
+      fingerprint: string | null;
+      outcome: AuditEntry['outcome'];
+      detail: string | null;
+    }[];
+    return rows.reverse().map((r) => ({
+      atMs: r.at_ms,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      requestId: r.request_id ?? undefined,
+      fingerprint: r.fingerprint ?? undefined,
+      outcome: r.outcome,
+      detail: r.detail ?? undefined,
+    }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

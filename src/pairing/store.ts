@@ -1,0 +1,61 @@
+import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from './types.js';
+
+/** An in-flight decision: claimed before the gateway call so two clicks never make two calls. */
+export interface DecisionClaim {
+  readonly kind: RequestKind;
+  readonly requestId: string;
+  readonly decision: 'approve' | 'reject';
+  readonly userId: string;
+  readonly fingerprint: string;
+  readonly claimedAtMs: number;
+}
+
+/** One audited action: who did what, when, with what outcome. */
+export interface AuditEntry {
+  readonly atMs: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly requestId?: string | undefined;
+  readonly fingerprint?: string | undefined;
+  readonly outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already';
+  readonly detail?: string | undefined;
+}
+
+/** Where the card of a record lives in Slack. */
+export interface CardLocation {
+  readonly channel: string;
+  readonly ts: string;
+}
+
+/** Lasting state of requests, their cards, in-flight decisions and the audit log. */
+export interface PairingStore {
+  /** Inserts a newly seen pending request; returns false when the id is already known (a request is posted once, ever). */
+  insertPending(request: PairingRequest, fingerprint: string, nowMs: number): boolean;
+  /** Replaces the request body of a still-pending record (e.g. details that arrived later). */
+  updateRequest(kind: RequestKind, requestId: string, request: PairingRequest, fingerprint: string, nowMs: number): void;
+  get(kind: RequestKind, requestId: string): RequestRecord | undefined;
+  listByStatus(status: RequestStatus): RequestRecord[];
+  /** Records of one Slack message (a card or a digest). */
+  listByCard(location: CardLocation): RequestRecord[];
+  /** Sets a final status; only moves records that are still pending. Returns whether it changed. */
+  resolve(kind: RequestKind, requestId: string, status: RequestStatus, by: Resolver | undefined, nowMs: number): boolean;
+  setError(kind: RequestKind, requestId: string, message: string | undefined, nowMs: number): void;
+  /** Marks a record's card as needing a post or an update. */
+  markDirty(kind: RequestKind, requestId: string): void;
+  /** Records whose card must be posted or updated, oldest first. */
+  listDirty(limit: number): RequestRecord[];
+  /** Saves the card location and clears the dirty mark if the record is still at `seenVersion`. */
+  markSynced(kind: RequestKind, requestId: string, location: CardLocation, seenVersion: number): void;
+  /** Atomically claims a decision; returns the existing claim when someone else got there first. */
+  claim(claim: DecisionClaim): { ok: true } | { ok: false; existing: DecisionClaim };
+  releaseClaim(kind: RequestKind, requestId: string): void;
+  listClaims(): DecisionClaim[];
+  /** Queues a thread reply under a card, delivered by the publisher. */
+  enqueueReply(kind: RequestKind, requestId: string, nowMs: number): void;
+  listReplies(limit: number): { id: number; kind: RequestKind; requestId: string }[];
+  deleteReply(id: number): void;
+  appendAudit(entry: AuditEntry): void;
+  listAudit(limit: number): AuditEntry[];
+  close(): void;
+}

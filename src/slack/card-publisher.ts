@@ -1,0 +1,183 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { PairingStore } from '../pairing/store.js';
+import type { RequestRecord } from '../pairing/types.js';
+import type { RenderedMessage } from './blocks/block-kit.js';
+import { renderDecisionReply } from './blocks/decision-reply.js';
+import type { CardContext } from './blocks/pairing-card.js';
+import { renderPairingCard } from './blocks/pairing-card.js';
+import { DIGEST_CAPACITY, renderPairingDigest } from './blocks/pairing-digest.js';
+import { describeSlackError, retryDelayMs } from './slack-errors.js';
+
+export interface CardPublisherOptions {
+  client: Pick<WebClient, 'chat'>;
+  store: PairingStore;
+  channel: string;
+  log: Logger;
+  context: () => Omit<CardContext, 'nowMs'>;
+  /** More new requests than this at once are coalesced into digest messages. */
+  coalesceThreshold?: number;
+  debounceMs?: number;
+  nowMs?: () => number;
+  onSlackError?: (method: string, code: string) => void;
+}
+
+const BATCH = 1000;
+
+/** Brings Slack in line with the store: posts new cards (digests in a burst), updates changed ones, posts thread replies. Failed calls stay queued and are retried, honouring Retry-After. */
+export class CardPublisher {
+  private readonly nowMs: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(private readonly options: CardPublisherOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** Asks for a sync soon; calls within the debounce window collapse into one. */
+  schedule(delayMs = this.options.debounceMs ?? 15): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.sync();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Runs one sync now (or joins the running one); resolves when Slack has everything or a retry is scheduled. */
+  sync(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.syncOnce().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.schedule(0);
+      }
+    });
+    return this.running;
+  }
+
+  /** True when nothing waits to be posted or updated. */
+  isIdle(): boolean {
+    return this.options.store.listDirty(1).length === 0 && this.options.store.listReplies(1).length === 0;
+  }
+
+  /** Stops scheduling; waits (bounded) for a running sync. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.running) {
+      await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    }
+  }
+
+  private async syncOnce(): Promise<void> {
+    try {
+      await this.postNew();
+      await this.updateChanged();
+      await this.postReplies();
+      this.failures = 0;
+    } catch (err) {
+      this.failures += 1;
+      const delayMs = retryDelayMs(err, this.failures);
+      this.options.log.warn({ err, retryInMs: delayMs }, `Slack delivery failed: ${describeSlackError(err)}`);
+      if (!this.stopped) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          void this.sync();
+        }, delayMs);
+        this.timer.unref();
+      }
+    }
+  }
+
+  private async postNew(): Promise<void> {
+    const { store } = this.options;
+    const dirty = store.listDirty(BATCH).filter((r) => r.ts === undefined);
+    const fresh = dirty.filter((r) => r.status === 'pending');
+    for (const record of dirty.filter((r) => r.status !== 'pending')) {
+      // Resolved before it was ever shown (e.g. superseded in the same burst): nothing to post.
+      store.markSynced(record.kind, record.requestId, { channel: '', ts: '' }, record.version);
+    }
+    if (fresh.length > (this.options.coalesceThreshold ?? 3)) {
+      for (let i = 0; i < fresh.length; i += DIGEST_CAPACITY) {
+        const chunk = fresh.slice(i, i + DIGEST_CAPACITY);
+        await this.post(chunk, renderPairingDigest(chunk, this.context()));
+      }
+      return;
+    }
+    for (const record of fresh) await this.post([record], renderPairingCard(record, this.context()));
+  }
+
+  private async updateChanged(): Promise<void> {
+    const { store } = this.options;
+    const seen = new Set<string>();
+    for (const record of store.listDirty(BATCH)) {
+      if (!record.ts || !record.channel) continue;
+      const key = `${record.channel}:${record.ts}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const location = { channel: record.channel, ts: record.ts };
+      const group = store.listByCard(location);
+      const message =
+        group.length > 1 ? renderPairingDigest(group, this.context()) : renderPairingCard(record, this.context());
+      await this.call('chat.update', () => this.options.client.chat.update({ ...location, ...message }));
+      for (const r of group) store.markSynced(r.kind, r.requestId, location, r.version);
+    }
+  }
+
+  private async postReplies(): Promise<void> {
+    const { store } = this.options;
+    for (const reply of store.listReplies(BATCH)) {
+      const record = store.get(reply.kind, reply.requestId);
+      if (!record?.ts || !record.channel) {
+        if (!record || record.ts === '') store.deleteReply(reply.id);
+        continue;
+      }
+      const message = renderDecisionReply(record);
+      await this.call('chat.postMessage', () =>
+        this.options.client.chat.postMessage({ channel: record.channel ?? '', thread_ts: record.ts, ...message }),
+      );
+      store.deleteReply(reply.id);
+    }
+  }
+
+  private async post(records: RequestRecord[], message: RenderedMessage): Promise<void> {
+    const { channel, store, log } = this.options;
+    const result = await this.call('chat.postMessage', () =>
+      this.options.client.chat.postMessage({ channel, ...message, unfurl_links: false, unfurl_media: false }),
+    );
+    const ts = result.ts ?? '';
+    for (const r of records)
+      store.markSynced(r.kind, r.requestId, { channel: result.channel ?? channel, ts }, r.version);
+    log.info(
+      { ts, requests: records.map((r) => r.requestId) },
+      records.length > 1 ? 'posted a pairing digest' : 'posted a pairing card',
+    );
+  }
+
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.options.onSlackError?.(method, describeSlackError(err));
+      throw err;
+    }
+  }
+
+  private context(): CardContext {
+    return { ...this.options.context(), nowMs: this.nowMs() };
+  }
+}

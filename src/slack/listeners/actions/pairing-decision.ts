@@ -1,0 +1,66 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { DecisionResult, PairingDecider } from '../../../pairing/decider.js';
+import { APPROVE_ACTION_ID, parseDecisionValue, REJECT_ACTION_ID } from '../../blocks/decision-buttons.js';
+import { mentionUser } from '../../escape.js';
+
+export interface PairingDecisionDeps {
+  decider: PairingDecider;
+  /** Called after every decision so the card catches up at once. */
+  syncCards: () => Promise<void>;
+  /** Records the click latency (ack) for metrics. */
+  observeAckMs?: (ms: number) => void;
+}
+
+/** Registers the Approve / Reject buttons: ack at once, decide, then tell the clicker privately what happened. */
+export function register(app: App, deps: PairingDecisionDeps): void {
+  for (const actionId of [APPROVE_ACTION_ID, REJECT_ACTION_ID]) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, logger }) => {
+      const started = performance.now();
+      await ack();
+      deps.observeAckMs?.(performance.now() - started);
+      const value = parseDecisionValue(action.value ?? '');
+      if (!value) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: 'This button is not one of ours; nothing was done.',
+        });
+        return;
+      }
+      const result = await deps.decider.decide({
+        kind: value.k,
+        requestId: value.r,
+        fingerprint: value.f,
+        userId: body.user.id,
+        decision: actionId === APPROVE_ACTION_ID ? 'approve' : 'reject',
+      });
+      await deps.syncCards().catch((err) => logger.warn(`card sync after a decision failed: ${String(err)}`));
+      const text = describeResult(result);
+      if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
+    });
+  }
+}
+
+/** The private note the clicker gets; undefined when the updated card says it all. */
+export function describeResult(result: DecisionResult): string | undefined {
+  switch (result.outcome) {
+    case 'decided':
+      return undefined;
+    case 'refused':
+      return `You can't decide this request: ${result.reason}. Nothing was sent to the gateway.`;
+    case 'unknown':
+      return 'This request is not known to the bot any more; see `/openclaw pending` for what is waiting.';
+    case 'already': {
+      const by = result.claim
+        ? `${mentionUser(result.claim.userId)} is deciding it right now`
+        : result.record.resolvedBy?.via === 'slack'
+          ? `${mentionUser(result.record.resolvedBy.userId)} already decided it (${result.record.status})`
+          : `it was already ${result.record.status} outside Slack`;
+      return `Already handled: ${by}.`;
+    }
+    case 'changed':
+      return `Not applied: ${result.reason}. The card shows what is current.`;
+    case 'failed':
+      return `Not applied: ${result.message}`;
+  }
+}

@@ -1,0 +1,38 @@
+import { ErrorCode as SlackErrorCode } from '@slack/web-api';
+
+const HINTS: Record<string, string> = {
+  not_in_channel: 'invite the bot to the channel (/invite @OpenClaw) or grant chat:write.public',
+  channel_not_found: 'check OPENCLAW_PAIRING_CHANNEL is a channel id the bot can see (invite it to private channels)',
+  invalid_auth: 'SLACK_BOT_TOKEN is invalid or revoked: reinstall the app and update the token',
+  not_authed: 'SLACK_BOT_TOKEN is missing',
+  missing_scope: 'the app lacks a scope: reinstall it from manifest.yml',
+};
+
+interface SlackLikeError {
+  code?: string;
+  retryAfter?: number;
+  data?: { error?: string };
+  statusCode?: number;
+  message?: string;
+}
+
+/** Short description of a Web API failure with the fix when we know one. */
+export function describeSlackError(err: unknown): string {
+  const e = err as SlackLikeError;
+  if (e?.code === SlackErrorCode.RateLimitedError) return `rate limited (retry after ${e.retryAfter ?? '?'} s)`;
+  if (e?.code === SlackErrorCode.PlatformError) {
+    const code = e.data?.error ?? 'unknown_error';
+    return HINTS[code] ? `${code}: ${HINTS[code]}` : code;
+  }
+  if (e?.code === SlackErrorCode.HTTPError) return `HTTP ${e.statusCode ?? '?'} from Slack`;
+  if (e?.code === SlackErrorCode.RequestError) return 'Slack could not be reached';
+  return e?.message ?? 'unknown error';
+}
+
+/** How long to wait before retrying: Retry-After when Slack gave one, else 1 s → 60 s backoff. */
+export function retryDelayMs(err: unknown, failures: number): number {
+  const e = err as SlackLikeError;
+  if (e?.code === SlackErrorCode.RateLimitedError && typeof e.retryAfter === 'number') return e.retryAfter * 1000;
+  const base = e?.code === SlackErrorCode.PlatformError ? 30_000 : 1_000;
+  return Math.min(60_000, base * 2 ** Math.min(failures - 1, 6));
+}
