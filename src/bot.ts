@@ -39,7 +39,10 @@ export interface Bot {
 
 /** Checks the bot token with auth.test; the answer pins the workspace requests must come from. */
 export async function verifySlackAuth(config: Config): Promise<SlackIdentity> {
-  const client = new WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 2 } });
+  const client = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 2 },
+  });
   const auth = await client.auth.test();
   return {
     teamId: auth.team_id ?? '',

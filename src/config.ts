@@ -29,36 +29,35 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const schema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ required_error: 'required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
-      .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
-    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
-    SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short; copy it from Basic Information').optional(),
-    SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
-    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
-    OPENCLAW_GATEWAY_URL: z
-      .string()
-      .url('must be a ws:// or wss:// URL')
-      .refine((u) => /^wss?:\/\//.test(u), 'must start with ws:// or wss://')
-      .default('ws://127.0.0.1:18789'),
-    OPENCLAW_GATEWAY_TOKEN: z.string().optional(),
-    OPENCLAW_GATEWAY_PASSWORD: z.string().optional(),
-    OPENCLAW_GATEWAY_SCOPES: list('an operator scope such as operator.read', /^operator\.[a-z.]+$/),
-    OPENCLAW_CLIENT_NAME: z.string().max(64).default('openclaw-slack-ops'),
-    OPENCLAW_PAIRING_CHANNEL: z
-      .string({ required_error: 'required: the channel id (C… or G…) where pairing cards are posted' })
-      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)'),
-    OPENCLAW_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
-    OPENCLAW_ADMINS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
-    OPENCLAW_INVOKERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
-    OPENCLAW_ALLOW_SYSTEM_RUN: bool,
-    OPENCLAW_INVOKE_ALLOW: list('a command pattern'),
-    OPENCLAW_INVOKE_DENY: list('a command pattern'),
-    STATE_DIR: z.string().default('./data'),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  });
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ required_error: 'required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+    .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short; copy it from Basic Information').optional(),
+  SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+  OPENCLAW_GATEWAY_URL: z
+    .string()
+    .url('must be a ws:// or wss:// URL')
+    .refine((u) => /^wss?:\/\//.test(u), 'must start with ws:// or wss://')
+    .default('ws://127.0.0.1:18789'),
+  OPENCLAW_GATEWAY_TOKEN: z.string().optional(),
+  OPENCLAW_GATEWAY_PASSWORD: z.string().optional(),
+  OPENCLAW_GATEWAY_SCOPES: list('an operator scope such as operator.read', /^operator\.[a-z.]+$/),
+  OPENCLAW_CLIENT_NAME: z.string().max(64).default('openclaw-slack-ops'),
+  OPENCLAW_PAIRING_CHANNEL: z
+    .string({ required_error: 'required: the channel id (C… or G…) where pairing cards are posted' })
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)'),
+  OPENCLAW_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+  OPENCLAW_ADMINS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+  OPENCLAW_INVOKERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+  OPENCLAW_ALLOW_SYSTEM_RUN: bool,
+  OPENCLAW_INVOKE_ALLOW: list('a command pattern'),
+  OPENCLAW_INVOKE_DENY: list('a command pattern'),
+  STATE_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
 
 /** Rules across variables; checked on the raw input so they are reported even when other variables fail. */
 function checkCombinations(input: Record<string, string | undefined>): string[] {
@@ -67,7 +66,9 @@ function checkCombinations(input: Record<string, string | undefined>): string[] 
     problems.push('SLACK_APP_TOKEN: set SLACK_APP_TOKEN (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   }
   if (!input.OPENCLAW_GATEWAY_TOKEN && !input.OPENCLAW_GATEWAY_PASSWORD) {
-    problems.push('OPENCLAW_GATEWAY_TOKEN: set OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD): the gateway auth secret');
+    problems.push(
+      'OPENCLAW_GATEWAY_TOKEN: set OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD): the gateway auth secret',
+    );
   }
   return problems;
 }
@@ -111,7 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const parsed = schema.safeParse(input);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'config')}: ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'config')}: ${issue.message}`)),
     ...checkCombinations(input),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

@@ -6,14 +6,26 @@ export function createMetrics() {
   const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
   return {
     registry,
-    gatewayConnected: new Gauge({ name: 'openclaw_gateway_connected', help: '1 while the gateway session is up', registers: [registry] }),
-    gatewayReconnects: new Counter({ name: 'openclaw_gateway_reconnects_total', help: 'Gateway reconnects', registers: [registry] }),
+    gatewayConnected: new Gauge({
+      name: 'openclaw_gateway_connected',
+      help: '1 while the gateway session is up',
+      registers: [registry],
+    }),
+    gatewayReconnects: new Counter({
+      name: 'openclaw_gateway_reconnects_total',
+      help: 'Gateway reconnects',
+      registers: [registry],
+    }),
     gatewayLastEventAge: new Gauge({
       name: 'openclaw_gateway_last_frame_age_seconds',
       help: 'Seconds since the last frame from the gateway',
       registers: [registry],
     }),
-    pendingRequests: new Gauge({ name: 'openclaw_pairing_pending_requests', help: 'Pairing requests waiting for a decision', registers: [registry] }),
+    pendingRequests: new Gauge({
+      name: 'openclaw_pairing_pending_requests',
+      help: 'Pairing requests waiting for a decision',
+      registers: [registry],
+    }),
     decisions: new Counter({
       name: 'openclaw_pairing_decisions_total',
       help: 'Pairing decisions by outcome',

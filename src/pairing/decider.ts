@@ -89,7 +89,7 @@ export class PairingDecider {
   async resumeClaims(): Promise<void> {
     for (const claim of this.options.store.listClaims()) {
       const record = this.options.store.get(claim.kind, claim.requestId);
-      if (!record || record.status !== 'pending') {
+      if (record?.status !== 'pending') {
         this.options.store.releaseClaim(claim.kind, claim.requestId);
         continue;
       }
@@ -119,14 +119,23 @@ export class PairingDecider {
       return this.onGatewayError(claim, record, err);
     }
     const now = this.nowMs();
-    store.resolve(claim.kind, claim.requestId, claim.decision === 'approve' ? 'approved' : 'rejected', {
-      via: 'slack',
-      userId: claim.userId,
-    }, now);
+    store.resolve(
+      claim.kind,
+      claim.requestId,
+      claim.decision === 'approve' ? 'approved' : 'rejected',
+      {
+        via: 'slack',
+        userId: claim.userId,
+      },
+      now,
+    );
     store.enqueueReply(claim.kind, claim.requestId, now);
     store.releaseClaim(claim.kind, claim.requestId);
     this.audit(claim, 'ok');
-    log.info({ ...claim, actor: claim.userId }, `pairing request ${claim.decision === 'approve' ? 'approved' : 'rejected'}`);
+    log.info(
+      { ...claim, actor: claim.userId },
+      `pairing request ${claim.decision === 'approve' ? 'approved' : 'rejected'}`,
+    );
     this.options.onChange();
     return { outcome: 'decided', record: store.get(claim.kind, claim.requestId) ?? record };
   }
@@ -165,14 +174,24 @@ export class PairingDecider {
     if (kind === 'node') {
       const list = await this.options.gateway.pairList();
       const raw = list.pending.find((r) => r.requestId === requestId);
-      return raw ? toNodeRequest(raw, list.paired.find((p) => p.nodeId === raw.nodeId), now) : undefined;
+      return raw
+        ? toNodeRequest(
+            raw,
+            list.paired.find((p) => p.nodeId === raw.nodeId),
+            now,
+          )
+        : undefined;
     }
     const list = await this.options.gateway.devicePairList();
     const raw = list.pending.find((r) => r.requestId === requestId);
     return raw ? toDeviceRequest(raw, now) : undefined;
   }
 
-  private audit(input: Omit<DecisionInput, 'fingerprint'> & { fingerprint?: string }, outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already', detail?: string): void {
+  private audit(
+    input: Omit<DecisionInput, 'fingerprint'> & { fingerprint?: string },
+    outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already',
+    detail?: string,
+  ): void {
     this.options.store.appendAudit({
       atMs: this.nowMs(),
       actor: input.userId,
@@ -191,7 +210,8 @@ export function describeDecisionError(err: unknown): string {
   if (err instanceof GatewayRequestError && err.detailCode === 'MISSING_SCOPE') {
     return `the gateway refused: the bot's gateway session lacks ${err.missingScope ?? 'a scope'} (needs ${err.requiredScopes.join(', ') || 'more scopes'}). Grant it to the bot's device or set OPENCLAW_GATEWAY_SCOPES, then try again.`;
   }
-  if (err instanceof GatewayRequestError) return `the gateway refused: ${err.gatewayCode}: ${err.message.split(': ').slice(2).join(': ') || err.message}`;
+  if (err instanceof GatewayRequestError)
+    return `the gateway refused: ${err.gatewayCode}: ${err.message.split(': ').slice(2).join(': ') || err.message}`;
   if (err instanceof Error) return `the gateway could not be reached (${err.message}); try again when it is back`;
   return 'the gateway call failed; try again';
 }

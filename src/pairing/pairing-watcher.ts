@@ -63,6 +63,8 @@ export class PairingWatcher {
 
   private async reconcileOnce(reason: string): Promise<void> {
     const { gateway, log } = this.options;
+    // Requests first seen after the lists were read are not in them; only older ones can be "gone".
+    const snapshotAtMs = this.nowMs();
     try {
       const [nodes, devices] = await Promise.all([gateway.pairList(), gateway.devicePairList()]);
       this.rememberPaired(nodes);
@@ -77,7 +79,7 @@ export class PairingWatcher {
       const claimed = new Set(this.options.store.listClaims().map((c) => `${c.kind}:${c.requestId}`));
       for (const record of this.options.store.listByStatus('pending')) {
         const key = `${record.kind}:${record.requestId}`;
-        if (pendingIds.has(key) || claimed.has(key)) continue;
+        if (pendingIds.has(key) || claimed.has(key) || record.createdAtMs >= snapshotAtMs) continue;
         this.resolveGone(record, pairedDevices);
       }
       log.debug({ reason, nodes: nodes.pending.length, devices: devices.pending.length }, 'pairing state reconciled');
@@ -90,7 +92,11 @@ export class PairingWatcher {
   private resolveGone(record: RequestRecord, pairedDevices: Set<string>): void {
     const subject = record.request.subjectId;
     const approvedAt =
-      record.kind === 'node' ? this.paired.get(subject)?.approvedAtMs : pairedDevices.has(subject) ? Infinity : undefined;
+      record.kind === 'node'
+        ? this.paired.get(subject)?.approvedAtMs
+        : pairedDevices.has(subject)
+          ? Infinity
+          : undefined;
     const approved = approvedAt !== undefined && approvedAt >= record.createdAtMs - 60_000;
     const status: RequestStatus = approved ? 'approved' : 'expired';
     this.settle(record.kind, record.requestId, status);
@@ -102,25 +108,35 @@ export class PairingWatcher {
 
   private onNodeRequested(payload: unknown): void {
     const parsed = NodePairRequestSchema.safeParse(payload);
-    if (!parsed.success) return this.options.log.warn('ignoring a malformed node.pair.requested event');
+    if (!parsed.success) {
+      this.options.log.warn('ignoring a malformed node.pair.requested event');
+      return;
+    }
     const raw = parsed.data;
     this.accept(toNodeRequest(raw, this.paired.get(raw.nodeId), this.nowMs()));
   }
 
   private onDeviceRequested(payload: unknown): void {
     const parsed = DevicePairRequestSchema.safeParse(payload);
-    if (!parsed.success) return this.options.log.warn('ignoring a malformed device.pair.requested event');
+    if (!parsed.success) {
+      this.options.log.warn('ignoring a malformed device.pair.requested event');
+      return;
+    }
     this.accept(toDeviceRequest(parsed.data, this.nowMs()));
   }
 
   private onNodeResolved(payload: unknown): void {
     const parsed = NodePairResolvedSchema.safeParse(payload);
-    if (!parsed.success) return this.options.log.warn('ignoring a malformed node.pair.resolved event');
+    if (!parsed.success) {
+      this.options.log.warn('ignoring a malformed node.pair.resolved event');
+      return;
+    }
     const { requestId, nodeId, decision } = parsed.data;
     if (decision === 'removed' || requestId === '') {
       if (nodeId) this.paired.delete(nodeId);
       for (const record of this.options.store.listByStatus('pending')) {
-        if (record.kind === 'node' && record.request.subjectId === nodeId) this.settle('node', record.requestId, 'removed');
+        if (record.kind === 'node' && record.request.subjectId === nodeId)
+          this.settle('node', record.requestId, 'removed');
       }
       return;
     }
@@ -130,14 +146,18 @@ export class PairingWatcher {
 
   private onDeviceResolved(payload: unknown): void {
     const parsed = DevicePairResolvedSchema.safeParse(payload);
-    if (!parsed.success) return this.options.log.warn('ignoring a malformed device.pair.resolved event');
+    if (!parsed.success) {
+      this.options.log.warn('ignoring a malformed device.pair.resolved event');
+      return;
+    }
     this.settleFromEvent('device', parsed.data.requestId, parsed.data.decision);
   }
 
   /** A resolution event: ours (a claim exists, the decider settles it) or from outside Slack. */
   private settleFromEvent(kind: RequestKind, requestId: string, decision: string): void {
     if (this.options.store.listClaims().some((c) => c.kind === kind && c.requestId === requestId)) return;
-    const status: RequestStatus = decision === 'approved' ? 'approved' : decision === 'rejected' ? 'rejected' : 'expired';
+    const status: RequestStatus =
+      decision === 'approved' ? 'approved' : decision === 'rejected' ? 'rejected' : 'expired';
     this.settle(kind, requestId, status);
   }
 

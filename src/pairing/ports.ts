@@ -1,8 +1,4 @@
-import type {
-  DevicePairList,
-  NodeList,
-  NodePairList,
-} from '../gateway/schemas.js';
+import type { DevicePairList, NodeList, NodePairList } from '../gateway/schemas.js';
 
 /** What the pairing domain needs from the gateway session (NodeManager + GatewayClient satisfy it). */
 export interface PairingGateway {

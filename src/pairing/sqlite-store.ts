@@ -101,7 +101,13 @@ export class SqliteStore implements PairingStore {
     return result.changes === 1;
   }
 
-  updateRequest(kind: RequestKind, requestId: string, request: PairingRequest, fingerprint: string, nowMs: number): void {
+  updateRequest(
+    kind: RequestKind,
+    requestId: string,
+    request: PairingRequest,
+    fingerprint: string,
+    nowMs: number,
+  ): void {
     this.db
       .prepare(
         `UPDATE requests SET request_json = ?, fingerprint = ?, dirty = 1, version = version + 1, updated_at_ms = ?
@@ -129,7 +135,13 @@ export class SqliteStore implements PairingStore {
     return (rows as RequestRow[]).map(toRecord);
   }
 
-  resolve(kind: RequestKind, requestId: string, status: RequestStatus, by: Resolver | undefined, nowMs: number): boolean {
+  resolve(
+    kind: RequestKind,
+    requestId: string,
+    status: RequestStatus,
+    by: Resolver | undefined,
+    nowMs: number,
+  ): boolean {
     const result = this.db
       .prepare(
         `UPDATE requests SET status = ?, resolved_by = ?, resolved_at_ms = ?, last_error = NULL, dirty = 1, version = version + 1, updated_at_ms = ?
@@ -141,16 +153,22 @@ export class SqliteStore implements PairingStore {
 
   setError(kind: RequestKind, requestId: string, message: string | undefined, nowMs: number): void {
     this.db
-      .prepare('UPDATE requests SET last_error = ?, dirty = 1, version = version + 1, updated_at_ms = ? WHERE kind = ? AND request_id = ?')
+      .prepare(
+        'UPDATE requests SET last_error = ?, dirty = 1, version = version + 1, updated_at_ms = ? WHERE kind = ? AND request_id = ?',
+      )
       .run(message ?? null, nowMs, kind, requestId);
   }
 
   markDirty(kind: RequestKind, requestId: string): void {
-    this.db.prepare('UPDATE requests SET dirty = 1, version = version + 1 WHERE kind = ? AND request_id = ?').run(kind, requestId);
+    this.db
+      .prepare('UPDATE requests SET dirty = 1, version = version + 1 WHERE kind = ? AND request_id = ?')
+      .run(kind, requestId);
   }
 
   listDirty(limit: number): RequestRecord[] {
-    const rows = this.db.prepare('SELECT * FROM requests WHERE dirty = 1 ORDER BY created_at_ms, request_id LIMIT ?').all(limit);
+    const rows = this.db
+      .prepare('SELECT * FROM requests WHERE dirty = 1 ORDER BY created_at_ms, request_id LIMIT ?')
+      .all(limit);
     return (rows as RequestRow[]).map(toRecord);
   }
 
@@ -185,7 +203,9 @@ export class SqliteStore implements PairingStore {
   }
 
   enqueueReply(kind: RequestKind, requestId: string, nowMs: number): void {
-    this.db.prepare('INSERT INTO replies (kind, request_id, created_at_ms) VALUES (?, ?, ?)').run(kind, requestId, nowMs);
+    this.db
+      .prepare('INSERT INTO replies (kind, request_id, created_at_ms) VALUES (?, ?, ?)')
+      .run(kind, requestId, nowMs);
   }
 
   listReplies(limit: number): { id: number; kind: RequestKind; requestId: string }[] {

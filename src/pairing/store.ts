@@ -33,13 +33,25 @@ export interface PairingStore {
   /** Inserts a newly seen pending request; returns false when the id is already known (a request is posted once, ever). */
   insertPending(request: PairingRequest, fingerprint: string, nowMs: number): boolean;
   /** Replaces the request body of a still-pending record (e.g. details that arrived later). */
-  updateRequest(kind: RequestKind, requestId: string, request: PairingRequest, fingerprint: string, nowMs: number): void;
+  updateRequest(
+    kind: RequestKind,
+    requestId: string,
+    request: PairingRequest,
+    fingerprint: string,
+    nowMs: number,
+  ): void;
   get(kind: RequestKind, requestId: string): RequestRecord | undefined;
   listByStatus(status: RequestStatus): RequestRecord[];
   /** Records of one Slack message (a card or a digest). */
   listByCard(location: CardLocation): RequestRecord[];
   /** Sets a final status; only moves records that are still pending. Returns whether it changed. */
-  resolve(kind: RequestKind, requestId: string, status: RequestStatus, by: Resolver | undefined, nowMs: number): boolean;
+  resolve(
+    kind: RequestKind,
+    requestId: string,
+    status: RequestStatus,
+    by: Resolver | undefined,
+    nowMs: number,
+  ): boolean;
   setError(kind: RequestKind, requestId: string, message: string | undefined, nowMs: number): void;
   /** Marks a record's card as needing a post or an update. */
   markDirty(kind: RequestKind, requestId: string): void;

@@ -75,6 +75,7 @@ export function isAdminSensitive(request: PairingRequest): boolean {
     return request.scopes.includes('operator.admin') || request.role === 'node' || request.roles.includes('node');
   }
   return (
-    request.requiredApproveScopes.includes('operator.admin') || request.commands.some((c) => ADMIN_SENSITIVE_COMMANDS.has(c))
+    request.requiredApproveScopes.includes('operator.admin') ||
+    request.commands.some((c) => ADMIN_SENSITIVE_COMMANDS.has(c))
   );
 }

@@ -51,15 +51,25 @@ describe('loadConfig', () => {
   });
 
   it('parses principal lists and rejects names', () => {
-    const config = loadConfig({ ...valid, OPENCLAW_APPROVERS: 'U012ABC, S0GROUP1 W999', OPENCLAW_ALLOW_SYSTEM_RUN: 'true' });
+    const config = loadConfig({
+      ...valid,
+      OPENCLAW_APPROVERS: 'U012ABC, S0GROUP1 W999',
+      OPENCLAW_ALLOW_SYSTEM_RUN: 'true',
+    });
     expect(config.access.approvers).toEqual(['U012ABC', 'S0GROUP1', 'W999']);
     expect(config.access.allowSystemRun).toBe(true);
-    expect(problemsOf({ ...valid, OPENCLAW_ADMINS: '@alice' }).join()).toContain('OPENCLAW_ADMINS: "@alice" is not valid');
+    expect(problemsOf({ ...valid, OPENCLAW_ADMINS: '@alice' }).join()).toContain(
+      'OPENCLAW_ADMINS: "@alice" is not valid',
+    );
   });
 
   it('uses HTTP mode with a signing secret and normalises the API URL', () => {
     const { SLACK_APP_TOKEN: _, ...http } = valid;
-    const config = loadConfig({ ...http, SLACK_SIGNING_SECRET: 'abcdef123456', SLACK_API_URL: 'http://127.0.0.1:9/api' });
+    const config = loadConfig({
+      ...http,
+      SLACK_SIGNING_SECRET: 'abcdef123456',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
     expect(config.slack.socketMode).toBe(false);
     expect(config.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
   });

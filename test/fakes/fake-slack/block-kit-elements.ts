@@ -64,7 +64,9 @@ export function checkOption(issues: Issues, value: unknown, pointer: string, pla
 
 function checkOptions(issues: Issues, value: unknown, pointer: string, max: number, plainOnly: boolean): void {
   const options = checkArray(issues, value, pointer, { min: 1, max });
-  options?.forEach((o, i) => checkOption(issues, o, `${pointer}/${i}`, plainOnly));
+  options?.forEach((o, i) => {
+    checkOption(issues, o, `${pointer}/${i}`, plainOnly);
+  });
 }
 
 function checkButton(issues: Issues, el: Record<string, unknown>, pointer: string): void {
@@ -93,7 +95,10 @@ function checkSelectLike(issues: Issues, el: Record<string, unknown>, pointer: s
     const groups = checkArray(issues, el.option_groups, `${pointer}/option_groups`, { min: 1, max: 100 });
     groups?.forEach((g, i) => {
       const gp = `${pointer}/option_groups/${i}`;
-      if (!isRecord(g)) return report(issues, 'must be an option group', gp);
+      if (!isRecord(g)) {
+        report(issues, 'must be an option group', gp);
+        return;
+      }
       checkTextObject(issues, g.label, `${gp}/label`, { max: 75, plainOnly: true, required: true });
       checkOptions(issues, g.options, `${gp}/options`, 100, true);
     });

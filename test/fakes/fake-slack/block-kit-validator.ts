@@ -2,7 +2,15 @@
  * Block Kit validator with Slack's limits (reference §1). Pure: returns Slack-shaped
  * `message [json-pointer:/blocks/...]` strings, empty when Slack would accept the blocks.
  */
-import { checkArray, checkString, checkTextObject, countChars, type Issues, isRecord, report } from './block-kit-checks.js';
+import {
+  checkArray,
+  checkString,
+  checkTextObject,
+  countChars,
+  type Issues,
+  isRecord,
+  report,
+} from './block-kit-checks.js';
 import { ACCESSORY_ELEMENTS, ACTIONS_ELEMENTS, checkElement, INPUT_ELEMENTS } from './block-kit-elements.js';
 
 export type Surface = 'message' | 'modal';
@@ -24,7 +32,9 @@ const BLOCK_CHECKERS: Readonly<Record<string, BlockChecker>> = {
     }
     checkTextObject(issues, block.text, `${p}/text`, { max: 3000 });
     const fields = checkArray(issues, block.fields, `${p}/fields`, { min: 1, max: 10 });
-    fields?.forEach((f, i) => checkTextObject(issues, f, `${p}/fields/${i}`, { max: 2000, required: true }));
+    fields?.forEach((f, i) => {
+      checkTextObject(issues, f, `${p}/fields/${i}`, { max: 2000, required: true });
+    });
     if (block.accessory !== undefined) {
       checkElement(issues, block.accessory, `${p}/accessory`, ACCESSORY_ELEMENTS, new Set());
     }
@@ -44,7 +54,9 @@ const BLOCK_CHECKERS: Readonly<Record<string, BlockChecker>> = {
   actions(issues, block, p) {
     const elements = checkArray(issues, block.elements, `${p}/elements`, { min: 1, max: 25, required: true });
     const actionIds = new Set<string>();
-    elements?.forEach((el, i) => checkElement(issues, el, `${p}/elements/${i}`, ACTIONS_ELEMENTS, actionIds));
+    elements?.forEach((el, i) => {
+      checkElement(issues, el, `${p}/elements/${i}`, ACTIONS_ELEMENTS, actionIds);
+    });
   },
   image(issues, block, p) {
     checkElement(issues, block, p, CONTEXT_TEXT_OR_IMAGE, new Set());
@@ -72,10 +84,16 @@ export function validateBlocks(blocks: unknown, surface: Surface, pointer = '/bl
   const blockIds = new Set<string>();
   list.forEach((block, i) => {
     const p = `${pointer}/${i}`;
-    if (!isRecord(block)) return report(issues, 'must be a block object', p);
+    if (!isRecord(block)) {
+      report(issues, 'must be a block object', p);
+      return;
+    }
     const type = typeof block.type === 'string' ? block.type : '';
     const checker = BLOCK_CHECKERS[type];
-    if (!checker) return report(issues, `failed to match all allowed schemas (unknown block type "${type}")`, `${p}/type`);
+    if (!checker) {
+      report(issues, `failed to match all allowed schemas (unknown block type "${type}")`, `${p}/type`);
+      return;
+    }
     if (type !== 'markdown') checkBlockId(issues, block.block_id, `${p}/block_id`, blockIds);
     checker(issues, block, p);
   });
@@ -93,7 +111,10 @@ function checkBlockId(issues: Issues, blockId: unknown, pointer: string, seen: S
 export function countBlocksText(blocks: unknown): number {
   let total = 0;
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
     if (!isRecord(node)) return;
     const textual = node.type === 'plain_text' || node.type === 'mrkdwn' || node.type === 'markdown';
     if (textual && typeof node.text === 'string') total += countChars(node.text);

@@ -21,7 +21,7 @@ export interface InjectionFinding {
 
 const TOKEN = /<([^<>]*)>/g;
 const MASS = new Set(['!channel', '!here', '!everyone']);
-const AUTO_PARSED_MASS = /(^|[^\w&])@(channel|here|everyone)\b/;
+const AUTO_PARSED_MASS = /(^|[^\w&])@(channel|here|everyone)\b/i;
 
 function classifyToken(content: string, allow: InjectionAllowList): Kind | undefined {
   const head = content.split('|')[0] ?? '';
@@ -65,11 +65,17 @@ export function scanMessageForInjection(
   const add = (pointer: string, findings: InjectionFinding[]) => {
     for (const f of findings) out.push({ source, pointer, ...f });
   };
-  const linkNames = body.link_names === true || body.link_names === 1 || body.link_names === '1' || body.link_names === 'true';
+  const linkNames =
+    body.link_names === true || body.link_names === 1 || body.link_names === '1' || body.link_names === 'true';
   if (linkNames) out.push({ source, pointer: '/link_names', kind: 'link_names', token: String(body.link_names) });
   if (typeof body.text === 'string') add('/text', detectInjection(body.text, allow, linkNames));
   const visit = (node: unknown, pointer: string): void => {
-    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${pointer}/${i}`));
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => {
+        visit(n, `${pointer}/${i}`);
+      });
+      return;
+    }
     if (!isRecord(node)) return;
     if ((node.type === 'mrkdwn' || node.type === 'markdown') && typeof node.text === 'string') {
       add(`${pointer}/text`, detectInjection(node.text, allow, node.type === 'mrkdwn' && node.verbatim !== true));

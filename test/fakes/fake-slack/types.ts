@@ -76,7 +76,7 @@ export interface ResponseDelivery {
 
 /** A broken Slack rule on the app's side of a delivery (slow, missing or unknown ack, ...). */
 export interface DeliveryFailure {
-  readonly kind: 'slow_ack' | 'missing_ack' | 'late_ack' | 'unknown_envelope' | 'bad_ack_frame' | 'no_connection';
+  readonly kind: 'slow_ack' | 'missing_ack' | 'late_ack' | 'unknown_envelope' | 'bad_ack_frame';
   readonly detail: string;
   readonly atMs: number;
 }
@@ -85,7 +85,14 @@ export interface DeliveryFailure {
 export interface InjectionViolation {
   readonly source: string;
   readonly pointer: string;
-  readonly kind: 'mass_mention' | 'group_mention' | 'user_mention' | 'link' | 'bare_angle_bracket' | 'auto_parsed_mention' | 'link_names';
+  readonly kind:
+    | 'mass_mention'
+    | 'group_mention'
+    | 'user_mention'
+    | 'link'
+    | 'bare_angle_bracket'
+    | 'auto_parsed_mention'
+    | 'link_names';
   readonly token: string;
 }
 

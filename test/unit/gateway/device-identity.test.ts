@@ -55,7 +55,10 @@ describe('DeviceIdentity', () => {
   it('signs a payload the public key verifies', async () => {
     const identity = await DeviceIdentity.loadOrCreate(await tempDir());
     const proof = identity.sign(fields, challenge);
-    const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(proof.publicKey, 'base64url')]);
+    const spki = Buffer.concat([
+      Buffer.from('302a300506032b6570032100', 'hex'),
+      Buffer.from(proof.publicKey, 'base64url'),
+    ]);
     const key = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
     const payload = buildSignaturePayload(proof.id, fields, challenge);
     expect(crypto.verify(null, Buffer.from(payload), key, Buffer.from(proof.signature, 'base64url'))).toBe(true);

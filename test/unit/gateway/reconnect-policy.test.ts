@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackoffMs, type ConnectFailure, decideReconnect } from '../../../src/gateway/reconnect-policy.js';
+import { type ConnectFailure, computeBackoffMs, decideReconnect } from '../../../src/gateway/reconnect-policy.js';
 
 const rejected = (detailCode: string | undefined, extra: Partial<Extract<ConnectFailure, { kind: 'rejected' }>> = {}) =>
   ({

@@ -51,6 +51,9 @@ export function describeResult(result: DecisionResult): string | undefined {
     case 'unknown':
       return 'This request is not known to the bot any more; see `/openclaw pending` for what is waiting.';
     case 'already': {
+      if (!result.claim && !['approved', 'rejected'].includes(result.record.status)) {
+        return `Not applied: this request is no longer pending (${result.record.status}). The card shows what is current.`;
+      }
       const by = result.claim
         ? `${mentionUser(result.claim.userId)} is deciding it right now`
         : result.record.resolvedBy?.via === 'slack'

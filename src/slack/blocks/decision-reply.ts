@@ -1,0 +1,37 @@
+/** The thread reply posted under a card once a request is decided (or fails to be). */
+import type { RequestRecord } from '../../pairing/types.js';
+import { escapeMrkdwn, mentionUser, truncate } from '../escape.js';
+import { blockId, FALLBACK_MAX, type RenderedMessage, section, versionSuffix } from './block-kit.js';
+import { displayName, shortId, subjectNoun } from './request-summary.js';
+
+/** Renders "<@U…> approved node *name* (`id`)" and friends; mentions only validated user ids, ≤3000 chars. */
+export function renderDecisionReply(record: RequestRecord): RenderedMessage {
+  const line = truncate(replyLine(record), FALLBACK_MAX);
+  return { text: line, blocks: [section(blockId('reply', versionSuffix([record])), line)] };
+}
+
+function replyLine(record: RequestRecord): string {
+  const subject = `${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})`;
+  const by = record.resolvedBy;
+  const outside = by?.via !== 'slack';
+  switch (record.status) {
+    case 'approved':
+      return outside
+        ? `✅ The ${subject} was approved outside Slack (CLI, Control UI or automatic approval).`
+        : `✅ ${mentionUser(by.userId)} approved ${subject}.`;
+    case 'rejected':
+      return outside
+        ? `❌ The ${subject} was rejected outside Slack (CLI or Control UI).`
+        : `❌ ${mentionUser(by.userId)} rejected ${subject}.`;
+    case 'expired':
+      return `⌛ The request from ${subject} expired: it stopped asking.`;
+    case 'superseded':
+      return `🔁 The request from ${subject} was superseded by a newer request.`;
+    case 'removed':
+      return `🗑️ The ${subject} was removed.`;
+    case 'pending':
+      return record.lastError
+        ? `⚠️ Could not decide ${subject}: ${truncate(escapeMrkdwn(record.lastError), 500)}`
+        : `The ${subject} is still waiting for a decision.`;
+  }
+}

@@ -1,0 +1,151 @@
+/** The interactive card for one pairing request: details, what is asked, who may decide, and Approve/Reject. */
+import type { PairingRequest, RequestRecord } from '../../pairing/types.js';
+import { escapeMrkdwn, formatSlackDate, truncate } from '../escape.js';
+import {
+  type Block,
+  blockId,
+  context,
+  FALLBACK_MAX,
+  fieldsSection,
+  header,
+  type RenderedMessage,
+  renderList,
+  section,
+  versionSuffix,
+} from './block-kit.js';
+import { renderDecisionActions } from './decision-buttons.js';
+import {
+  adminSensitiveLine,
+  clientValue,
+  type DeciderCounts,
+  displayName,
+  eligibleDeciders,
+  fieldValue,
+  noDecidersNote,
+  outcomeLine,
+  requiredTier,
+  shortId,
+  subjectNoun,
+  tierLine,
+} from './request-summary.js';
+
+/** What a card needs besides the record: the clock, how many deciders are configured, and an optional notice. */
+export interface CardContext {
+  readonly nowMs: number;
+  /** How many approvers/admins are configured; 0 in the needed tier means nobody may decide (buttons hidden). */
+  readonly deciders: DeciderCounts;
+  /** Shown as a context line, e.g. the last gateway error or "re-rendered because the request changed". */
+  readonly notice?: string;
+}
+
+const NOTICE_MAX = 500;
+
+/** Renders a pairing card that always passes Block Kit limits (≤13 blocks, ~9k chars of text) however hostile the request. */
+export function renderPairingCard(record: RequestRecord, ctx: CardContext): RenderedMessage {
+  const request = record.request;
+  const v = versionSuffix([record]);
+  const blocks: Block[] = [
+    header(blockId('head', v), request.kind === 'node' ? 'Node pairing request' : 'Device pairing request'),
+    section(blockId('summary', v), summaryLine(request)),
+    fieldsSection(blockId('details', v), detailFields(request)),
+    ...(request.kind === 'node' ? nodeBlocks(request, v) : deviceBlocks(record, v)),
+    ...statusBlocks(record, ctx, v),
+  ];
+  return { text: renderCardFallback(record), blocks };
+}
+
+/** Returns the escaped notification text for a card (≤3000 chars, no mentions). */
+export function renderCardFallback(record: RequestRecord): string {
+  const request = record.request;
+  const kind = request.kind === 'node' ? 'Node' : 'Device';
+  const state = record.status === 'pending' ? `needs an ${requiredTier(request)}` : record.status;
+  const platform = request.platform ? ` on ${fieldValue(request.platform)}` : '';
+  return truncate(
+    `${kind} pairing request: ${displayName(request)} (${shortId(request)})${platform}: ${state}`,
+    FALLBACK_MAX,
+  );
+}
+
+function summaryLine(request: PairingRequest): string {
+  const repair = request.isRepair ? ' (re-pairing)' : '';
+  const widen = request.previouslyApproved ? ', widening what it was approved for' : '';
+  return `*${displayName(request)}* (${shortId(request)}) wants to pair as a ${subjectNoun(request)}${repair}${widen}`;
+}
+
+function detailFields(request: PairingRequest): (readonly [string, string])[] {
+  const fields: (readonly [string, string])[] = [];
+  if (request.kind === 'device') {
+    const roles = [...new Set([...(request.role ? [request.role] : []), ...request.roles])];
+    fields.push(['Role', renderList(roles, { maxChars: 300, itemMax: 60 })]);
+  }
+  fields.push(['Platform', fieldValue(request.platform)]);
+  if (request.kind === 'node') fields.push(['Version', fieldValue(request.version)]);
+  fields.push(['Client', clientValue(request)]);
+  if (request.deviceFamily) fields.push(['Device family', fieldValue(request.deviceFamily)]);
+  if (request.remoteIp) fields.push(['Remote IP', fieldValue(request.remoteIp)]);
+  fields.push(['Asked', formatSlackDate(request.requestedAtMs)]);
+  return fields;
+}
+
+function nodeBlocks(request: PairingRequest, v: string): Block[] {
+  const prior = request.previouslyApproved;
+  const blocks: Block[] = [];
+  if (prior) {
+    const newCmds = request.commands.filter((c) => !prior.commands.includes(c));
+    const newCaps = request.caps.filter((c) => !prior.caps.includes(c));
+    const asked = `*New commands* (${newCmds.length}): ${renderList(newCmds, { maxChars: 2000 })}\n*New caps* (${newCaps.length}): ${renderList(newCaps, { maxChars: 800 })}`;
+    const had = `*Already approved:* commands ${renderList(prior.commands, { maxChars: 600 })}; caps ${renderList(prior.caps, { maxChars: 500 })}`;
+    blocks.push(section(blockId('asked', v), asked), section(blockId('prior', v), had));
+  } else {
+    blocks.push(
+      section(blockId('caps', v), `*Caps* (${request.caps.length}): ${renderList(request.caps, { maxChars: 1200 })}`),
+      section(
+        blockId('cmds', v),
+        `*Commands* (${request.commands.length}): ${renderList(request.commands, { maxChars: 2400 })}`,
+      ),
+    );
+  }
+  return [...blocks, ...riskBlocks(request, v)];
+}
+
+function deviceBlocks(record: RequestRecord, v: string): Block[] {
+  const request = record.request;
+  const scopes = `*Scopes* (${request.scopes.length}): ${renderList(request.scopes, { maxChars: 2000, itemMax: 80 })}`;
+  const expiry =
+    record.status === 'pending'
+      ? [context(blockId('expiry', v), ['Expires about 5 minutes after the last attempt.'])]
+      : [];
+  return [section(blockId('scopes', v), scopes), ...riskBlocks(request, v), ...expiry];
+}
+
+function riskBlocks(request: PairingRequest, v: string): Block[] {
+  const sensitive = adminSensitiveLine(request);
+  return [
+    ...(sensitive ? [section(blockId('risk', v), sensitive)] : []),
+    section(blockId('tier', v), tierLine(request)),
+  ];
+}
+
+function noticeLines(record: RequestRecord, ctx: CardContext): string[] {
+  const lines: string[] = [];
+  if (ctx.notice) lines.push(`ℹ️ ${truncate(escapeMrkdwn(ctx.notice), NOTICE_MAX)}`);
+  if (record.status === 'pending' && record.lastError) {
+    lines.push(`⚠️ Gateway said: ${truncate(escapeMrkdwn(record.lastError), NOTICE_MAX)}`);
+  }
+  return lines;
+}
+
+function statusBlocks(record: RequestRecord, ctx: CardContext, v: string): Block[] {
+  const notices = noticeLines(record, ctx);
+  const noticeBlock = notices.length > 0 ? [context(blockId('notice', v), notices)] : [];
+  const outcome = outcomeLine(record);
+  if (outcome !== undefined) return [section(blockId('outcome', v), outcome), ...noticeBlock];
+  if (eligibleDeciders(record.request, ctx.deciders) === 0) {
+    return [...noticeBlock, context(blockId('nobody', v), [noDecidersNote(record.request)])];
+  }
+  const actions = renderDecisionActions(record, blockId('decide', v));
+  if (actions) return [...noticeBlock, actions];
+  const tooLong =
+    'Buttons hidden: the request id from the gateway is too long for a Slack button. Decide with the OpenClaw CLI or Control UI.';
+  return [...noticeBlock, context(blockId('nobuttons', v), [tooLong])];
+}

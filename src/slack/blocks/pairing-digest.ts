@@ -1,0 +1,88 @@
+/** One message listing a burst of pairing requests (a fleet rollout), each with its own Approve/Reject. */
+import type { RequestRecord } from '../../pairing/types.js';
+import { escapeMrkdwn, truncate } from '../escape.js';
+import {
+  type Block,
+  blockId,
+  context,
+  divider,
+  FALLBACK_MAX,
+  header,
+  type RenderedMessage,
+  section,
+  versionSuffix,
+} from './block-kit.js';
+import { renderDecisionActions } from './decision-buttons.js';
+import type { CardContext } from './pairing-card.js';
+import {
+  displayName,
+  eligibleDeciders,
+  fieldValue,
+  outcomeLine,
+  requiredTier,
+  shortId,
+  subjectNoun,
+} from './request-summary.js';
+
+/** Requests one digest message holds: header + note + 16 × (section, actions, divider) − 1 divider = 49 ≤ 50 blocks. */
+export const DIGEST_CAPACITY = 16;
+
+const NAME_MAX = 60;
+const NOTICE_MAX = 400;
+
+/** Renders up to {@link DIGEST_CAPACITY} records (the caller chunks; extras are counted in a note, not rendered). */
+export function renderPairingDigest(records: readonly RequestRecord[], ctx: CardContext): RenderedMessage {
+  const shown = records.slice(0, DIGEST_CAPACITY);
+  const v = versionSuffix(records);
+  const pending = shown.filter((r) => r.status === 'pending').length;
+  const blocks: Block[] = [header(blockId('dg.head', v), `Pairing requests: ${pending} waiting of ${shown.length}`)];
+  const notes = digestNotes(records, ctx);
+  if (notes.length > 0) blocks.push(context(blockId('dg.note', v), notes));
+  shown.forEach((record, i) => {
+    if (i > 0) blocks.push(divider(blockId(`dg.${i}.div`, v)));
+    blocks.push(...entryBlocks(record, ctx, i, v));
+  });
+  return { text: digestFallback(shown, records.length), blocks };
+}
+
+function digestNotes(records: readonly RequestRecord[], ctx: CardContext): string[] {
+  const notes: string[] = [];
+  if (ctx.notice) notes.push(`ℹ️ ${truncate(escapeMrkdwn(ctx.notice), NOTICE_MAX)}`);
+  const undecidable = records.some((r) => r.status === 'pending' && eligibleDeciders(r.request, ctx.deciders) === 0);
+  if (undecidable) {
+    notes.push(
+      '⛔ Some requests have no one configured to decide them: set `OPENCLAW_APPROVERS` / `OPENCLAW_ADMINS` to Slack user ids (U…/W…) or user group ids (S…).',
+    );
+  }
+  const extra = records.length - DIGEST_CAPACITY;
+  if (extra > 0) notes.push(`… and ${extra} more not shown in this message`);
+  return notes;
+}
+
+function entryLine(record: RequestRecord): string {
+  const request = record.request;
+  const platform = request.platform ? ` · ${fieldValue(request.platform)}` : '';
+  const tier = requiredTier(request) === 'admin' ? ' · ⚠️ *admin-sensitive*' : '';
+  const widen = request.previouslyApproved ? ' · widening' : '';
+  const head = `*${displayName(request, NAME_MAX)}* (${shortId(request)}) ${subjectNoun(request)}${platform}${tier}${widen}`;
+  const outcome = outcomeLine(record);
+  return truncate(outcome ? `${head}\n${outcome}` : head, 600);
+}
+
+function entryBlocks(record: RequestRecord, ctx: CardContext, i: number, v: string): Block[] {
+  const line = entryLine(record);
+  if (record.status !== 'pending') return [section(blockId(`dg.${i}.s`, v), line)];
+  if (eligibleDeciders(record.request, ctx.deciders) === 0) {
+    return [section(blockId(`dg.${i}.s`, v), `${line}\n_Nobody is configured to decide this request._`)];
+  }
+  const actions = renderDecisionActions(record, blockId(`dg.${i}.a`, v));
+  if (!actions) {
+    return [section(blockId(`dg.${i}.s`, v), `${line}\n_Buttons hidden: the request id is too long for Slack._`)];
+  }
+  return [section(blockId(`dg.${i}.s`, v), line), actions];
+}
+
+function digestFallback(shown: readonly RequestRecord[], total: number): string {
+  const names = shown.map((r) => displayName(r.request, NAME_MAX)).join(', ');
+  return truncate(`${total} pairing requests: ${names}`, FALLBACK_MAX);
+}

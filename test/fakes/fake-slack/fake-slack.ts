@@ -1,0 +1,272 @@
+/**
+ * An in-process Slack that enforces Slack's rules (reference/slack-platform.md) over real loopback
+ * sockets: the Web API, response_urls, Socket Mode, and signed HTTP deliveries to the app.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ChatContext } from './chat-methods.js';
+import { Deliveries, type Transport } from './deliveries.js';
+import type { DeliveryHandle } from './delivery-handle.js';
+import { type FailSpec, FaultInjector } from './faults.js';
+import { FileUploads } from './files.js';
+import { createFakeSlackServer } from './http-server.js';
+import type { InjectionAllowList } from './injection.js';
+import type { WorkspaceIdentity } from './other-methods.js';
+import type { ActionOptions, CommandFields } from './payloads.js';
+import { ChannelRateLimiter } from './rate-limiter.js';
+import { ResponseUrls } from './response-urls.js';
+import { type DisconnectReason, SocketModeServer } from './socket-mode.js';
+import { type ChannelSetup, SlackStore } from './store.js';
+import { TriggerIds } from './triggers.js';
+import type * as T from './types.js';
+import { waitUntil } from './waiter.js';
+import { WebApi } from './web-api.js';
+
+export type { ActionOptions } from './payloads.js';
+
+export class FakeSlack {
+  private readonly store: SlackStore;
+  private readonly faults = new FaultInjector();
+  private readonly identity: WorkspaceIdentity;
+  private readonly triggers: TriggerIds;
+  private readonly responseUrls: ResponseUrls;
+  private readonly socket: SocketModeServer;
+  private readonly deliveries: Deliveries;
+  private readonly server: Server;
+  private allowList: InjectionAllowList = {};
+  private transport: Transport = { mode: 'socket' };
+  private port = 0;
+
+  constructor(options: T.FakeSlackOptions) {
+    const nowMs = options.nowMs ?? Date.now;
+    const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+    this.store = new SlackStore(nowMs);
+    for (const [id, users] of Object.entries(options.usergroups ?? {})) this.store.usergroups.set(id, users);
+    this.identity = {
+      teamId: options.teamId,
+      botUserId: options.botUserId,
+      botId: options.botId ?? 'B0FAKEBOT',
+      appId: options.appId ?? 'A0FAKEAPP',
+      ...(options.enterpriseId ? { enterpriseId: options.enterpriseId } : {}),
+    };
+    this.triggers = new TriggerIds(nowMs);
+    const chat: ChatContext = {
+      store: this.store,
+      allowList: () => this.allowList,
+      botUserId: options.botUserId,
+      botId: this.identity.botId,
+    };
+    this.responseUrls = new ResponseUrls(chat, () => this.baseUrl);
+    this.socket = new SocketModeServer({
+      store: this.store,
+      appId: this.identity.appId,
+      ackTimeoutMs,
+      random: options.random ?? Math.random,
+    });
+    this.deliveries = new Deliveries({
+      store: this.store,
+      responseUrls: this.responseUrls,
+      socket: this.socket,
+      nowMs,
+      ackTimeoutMs,
+      signingSecret: options.signingSecret,
+      triggers: this.triggers,
+      identity: this.identity,
+    });
+    const rate = options.rateLimit ?? { perChannelPerSec: 1, burst: 3 };
+    const files = new FileUploads(this.store, () => this.baseUrl);
+    const webApi = new WebApi({
+      store: this.store,
+      faults: this.faults,
+      limiter: new ChannelRateLimiter(rate.perChannelPerSec, rate.burst, nowMs),
+      identity: this.identity,
+      botToken: options.botToken,
+      appToken: options.appToken,
+      chat,
+      triggers: this.triggers,
+      files,
+      openConnection: () => this.socket.mintUrl(`ws://127.0.0.1:${this.port}/`),
+    });
+    const { store, faults, responseUrls, socket } = this;
+    this.server = createFakeSlackServer({ store, faults, webApi, responseUrls, files, socket });
+  }
+
+  /** Listens on an ephemeral loopback port. Call before constructing a Bolt App (it calls auth.test at once). */
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Closes Socket Mode connections and the HTTP server. */
+  async stop(): Promise<void> {
+    await this.socket.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  /** Bolt's `clientOptions.slackApiUrl`. */
+  get apiUrl(): string {
+    return `${this.baseUrl}api/`;
+  }
+
+  // ---- workspace setup
+
+  addChannel(id: string, setup?: ChannelSetup): void {
+    this.store.addChannel(id, setup);
+  }
+
+  /** Makes the bot a member of `id` (a public channel unless the id starts with G or D). */
+  joinChannel(id: string): void {
+    this.store.joinChannel(id);
+  }
+
+  setUsergroup(id: string, userIds: readonly string[]): void {
+    this.store.usergroups.set(id, userIds);
+  }
+
+  /** A message posted by a person (the bot cannot chat.update it). Returns its ts. */
+  addUserMessage(channel: string, user: string, text: string): string {
+    if (!this.store.channels.has(channel)) this.store.addChannel(channel);
+    return this.store.addMessage({ channel, user, botPosted: false, via: 'user', text }).ts;
+  }
+
+  /** Mentions and links the bot may emit on purpose; anything else in mrkdwn is a violation. */
+  allowInjection(list: InjectionAllowList): void {
+    this.allowList = list;
+  }
+
+  // ---- fault injection
+
+  /** The next `times` calls of a Web API method (or `response_url`) answer `status` (429 with Retry-After). */
+  failNext(method: string, spec: FailSpec): void {
+    this.faults.failNext(method, spec);
+  }
+
+  /** The next `times` calls of a Web API method (or `response_url`) lose their connection without a response. */
+  dropNext(method: string, times = 1): void {
+    this.faults.dropNext(method, times);
+  }
+
+  /** How many 429s were answered, for one method or in total. */
+  count429(method?: string): number {
+    return this.faults.counted('status:429', method);
+  }
+
+  // ---- inspection
+
+  /** Top-level messages of a channel (thread replies excluded), oldest first. */
+  messages(channel: string): T.StoredMessage[] {
+    return this.store.messages.filter((m) => m.channel === channel && (m.thread_ts ?? m.ts) === m.ts);
+  }
+
+  threadReplies(channel: string, threadTs: string): T.StoredMessage[] {
+    return this.store.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs && m.ts !== threadTs);
+  }
+
+  /** Ephemeral messages still shown (not deleted), optionally for one channel and/or user. */
+  ephemerals(filter: { readonly channel?: string; readonly user?: string } = {}): T.EphemeralMessage[] {
+    const { channel, user } = filter;
+    return this.store.ephemerals.filter(
+      (e) => !e.deleted && (!channel || e.channel === channel) && (!user || e.user === user),
+    );
+  }
+
+  calls(method?: string): T.RecordedCall[] {
+    return this.store.calls.filter((c) => method === undefined || c.method === method);
+  }
+
+  /** Resolves with the `count`-th call of `method` once it has been answered; rejects after `timeoutMs` (default 2000). */
+  waitForCall(
+    method: string,
+    opts: { readonly count?: number; readonly timeoutMs?: number } = {},
+  ): Promise<T.RecordedCall> {
+    const count = opts.count ?? 1;
+    const check = () => this.calls(method)[count - 1];
+    return waitUntil(this.store.events, ['call'], check, opts.timeoutMs ?? 2000, `${method} call #${count}`);
+  }
+
+  responses(responseUrlId?: string): T.ResponseDelivery[] {
+    return this.store.responses.filter((r) => responseUrlId === undefined || r.responseUrlId === responseUrlId);
+  }
+
+  views(): T.JsonObject[] {
+    return [...this.store.views];
+  }
+
+  files(): T.JsonObject[] {
+    return [...this.store.files];
+  }
+
+  get warnings(): readonly T.FakeWarning[] {
+    return this.store.warnings;
+  }
+
+  /** Injection findings in accepted outgoing content; a well-behaved bot leaves this empty. */
+  get violations(): readonly T.InjectionViolation[] {
+    return this.store.violations;
+  }
+
+  /** Slow, missing, late or unknown acks; a well-behaved app leaves this empty. */
+  get failures(): readonly T.DeliveryFailure[] {
+    return this.store.failures;
+  }
+
+  // ---- delivering to the app
+
+  /** Sends later deliveries to an HTTP-mode app. */
+  useHttp(target: T.HttpTarget, options?: T.HttpDeliveryOptions): void {
+    this.transport = { mode: 'http', target, ...(options ? { options } : {}) };
+  }
+
+  /** Sends later deliveries over Socket Mode (the default). */
+  useSocketMode(): void {
+    this.transport = { mode: 'socket' };
+  }
+
+  /** Runs a slash command (default `/openclaw`) on the current transport. */
+  command(text: string, fields: Omit<CommandFields, 'text'> = {}): Promise<DeliveryHandle> {
+    return this.sendCommand({ ...fields, text });
+  }
+
+  /** Runs a slash command; over HTTP to `target` when given, else on the current transport. */
+  sendCommand(fields: CommandFields, target?: T.HttpTarget, options?: T.HttpDeliveryOptions): Promise<DeliveryHandle> {
+    return this.deliveries.deliver(this.deliveries.commandDelivery(fields), this.pickTransport(target, options));
+  }
+
+  /** Clicks a button that the bot actually rendered in a stored or ephemeral message; rejects if there is none. */
+  async action(opts: ActionOptions, target?: T.HttpTarget, options?: T.HttpDeliveryOptions): Promise<DeliveryHandle> {
+    return this.deliveries.deliver(this.deliveries.clickDelivery(opts), this.pickTransport(target, options));
+  }
+
+  /** Delivers a raw interaction payload; adds a fresh `response_url`/`trigger_id` unless the payload has them. */
+  sendAction(payload: T.JsonObject, target?: T.HttpTarget, options?: T.HttpDeliveryOptions): Promise<DeliveryHandle> {
+    return this.deliveries.deliver(this.deliveries.rawActionDelivery(payload), this.pickTransport(target, options));
+  }
+
+  /** Mints a trigger_id (for testing views.open directly). */
+  mintTriggerId(): string {
+    return this.triggers.mint();
+  }
+
+  /** Sends a Socket Mode `disconnect` message to every connection. */
+  disconnect(reason: DisconnectReason): void {
+    this.socket.disconnect(reason);
+  }
+
+  get socketConnectionCount(): number {
+    return this.socket.connectionCount;
+  }
+
+  /** Resolves once `count` Socket Mode connections are open (after `hello` was sent). */
+  waitForSocketConnections(count = 1, opts: { readonly timeoutMs?: number } = {}): Promise<number> {
+    return this.socket.waitForConnections(count, opts.timeoutMs ?? 5000);
+  }
+
+  private pickTransport(target?: T.HttpTarget, options?: T.HttpDeliveryOptions): Transport {
+    return target ? { mode: 'http', target, ...(options ? { options } : {}) } : this.transport;
+  }
+}

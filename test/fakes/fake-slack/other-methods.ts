@@ -1,0 +1,84 @@
+/** auth.test, views.open, usergroups.users.list and conversations.info. */
+import { MAX_VIEW_BYTES, validateModalView } from './block-kit-view.js';
+import { readObjectArg } from './request-body.js';
+import type { SlackStore } from './store.js';
+import type { TriggerIds } from './triggers.js';
+import type { JsonObject } from './types.js';
+
+export interface WorkspaceIdentity {
+  readonly teamId: string;
+  readonly enterpriseId?: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** auth.test for the bot token. */
+export function authTest(id: WorkspaceIdentity): JsonObject {
+  return {
+    ok: true,
+    url: 'https://fake-workspace.slack.com/',
+    team: 'Fake Workspace',
+    user: 'openclaw',
+    team_id: id.teamId,
+    user_id: id.botUserId,
+    bot_id: id.botId,
+    is_enterprise_install: false,
+    ...(id.enterpriseId ? { enterprise_id: id.enterpriseId } : {}),
+  };
+}
+
+/** views.open: trigger_id once within 3 s, a valid modal, at most 250 kB. */
+export function openView(args: JsonObject, store: SlackStore, triggers: TriggerIds, appId: string): JsonObject {
+  const view = readObjectArg(args.view);
+  if (!view)
+    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing view'] } };
+  if (JSON.stringify(view).length > MAX_VIEW_BYTES) return { ok: false, error: 'view_too_large' };
+  const errors = validateModalView(view);
+  if (errors.length > 0) {
+    return {
+      ok: false,
+      error: 'invalid_arguments',
+      errors,
+      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+    };
+  }
+  const trigger = triggers.exchange(args.trigger_id);
+  if (trigger !== 'ok') return { ok: false, error: trigger };
+  const opened: JsonObject = {
+    ...view,
+    id: `V${String(store.views.length + 1).padStart(8, '0')}`,
+    app_id: appId,
+    state: { values: {} },
+    hash: `${store.views.length + 1}.fake`,
+  };
+  store.views.push(opened);
+  return { ok: true, view: opened };
+}
+
+/** usergroups.users.list from the configured groups. */
+export function listUsergroupUsers(args: JsonObject, store: SlackStore): JsonObject {
+  const users = store.usergroups.get(str(args.usergroup));
+  return users ? { ok: true, users: [...users] } : { ok: false, error: 'no_such_subteam' };
+}
+
+/** conversations.info: public channels always, private ones and DMs only when the bot is a member. */
+export function conversationInfo(args: JsonObject, store: SlackStore): JsonObject {
+  const channel = store.channels.get(str(args.channel));
+  if (!channel || (channel.isPrivate && !channel.isMember)) return { ok: false, error: 'channel_not_found' };
+  return {
+    ok: true,
+    channel: {
+      id: channel.id,
+      name: channel.name,
+      is_channel: !channel.isPrivate && !channel.isIm,
+      is_group: channel.isPrivate && !channel.isIm,
+      is_im: channel.isIm,
+      is_private: channel.isPrivate,
+      is_member: channel.isMember,
+      is_archived: false,
+    },
+  };
+}

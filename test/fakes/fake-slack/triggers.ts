@@ -1,0 +1,31 @@
+/** trigger_ids: minted per delivery, usable once, within 3 s (reference §3). */
+import { randomBytes } from 'node:crypto';
+
+/** How long a trigger_id can be exchanged for a modal. */
+export const TRIGGER_TTL_MS = 3000;
+const FORMAT = /^\d+\.\d+\.[0-9a-f]+$/;
+
+export class TriggerIds {
+  private readonly minted = new Map<string, { atMs: number; used: boolean }>();
+  private seq = 0;
+
+  constructor(private readonly nowMs: () => number) {}
+
+  /** A new trigger_id in Slack's `123.456.hex` shape. */
+  mint(): string {
+    this.seq++;
+    const id = `${Math.floor(this.nowMs())}${this.seq}.${this.seq}.${randomBytes(16).toString('hex')}`;
+    this.minted.set(id, { atMs: this.nowMs(), used: false });
+    return id;
+  }
+
+  /** Uses a trigger_id up; returns `ok` or the views.open error. */
+  exchange(id: unknown): 'ok' | 'invalid_trigger_id' | 'expired_trigger_id' | 'exchanged_trigger_id' {
+    const entry = typeof id === 'string' ? this.minted.get(id) : undefined;
+    if (!entry || typeof id !== 'string' || !FORMAT.test(id)) return 'invalid_trigger_id';
+    if (entry.used) return 'exchanged_trigger_id';
+    if (this.nowMs() - entry.atMs > TRIGGER_TTL_MS) return 'expired_trigger_id';
+    entry.used = true;
+    return 'ok';
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The Web API under `/api/<method>`: token check, fault injection, the chat.postMessage rate limit,
+ * then the method. Always HTTP 200 with `ok`, except 429 (with Retry-After) and injected 5xx.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ChatContext, postEphemeral, postMessage, updateMessage } from './chat-methods.js';
+import type { FaultInjector } from './faults.js';
+import type { FileUploads } from './files.js';
+import { authTest, conversationInfo, listUsergroupUsers, openView, type WorkspaceIdentity } from './other-methods.js';
+import type { ChannelRateLimiter } from './rate-limiter.js';
+import { parseApiArgs, readBody } from './request-body.js';
+import type { SlackStore } from './store.js';
+import type { TriggerIds } from './triggers.js';
+import type { JsonObject } from './types.js';
+
+export interface WebApiDeps {
+  readonly store: SlackStore;
+  readonly faults: FaultInjector;
+  readonly limiter: ChannelRateLimiter;
+  readonly identity: WorkspaceIdentity;
+  readonly botToken: string;
+  readonly appToken: string | undefined;
+  readonly chat: ChatContext;
+  readonly triggers: TriggerIds;
+  readonly files: FileUploads;
+  /** apps.connections.open: mints a single-use Socket Mode URL. */
+  readonly openConnection: () => JsonObject;
+}
+
+type Handler = (args: JsonObject) => JsonObject;
+
+/** Writes a JSON response. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: JsonObject,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export class WebApi {
+  private readonly handlers: Readonly<Record<string, Handler>>;
+
+  constructor(private readonly deps: WebApiDeps) {
+    const { store, chat, triggers, files, identity } = deps;
+    this.handlers = {
+      'auth.test': () => authTest(identity),
+      'chat.postMessage': (a) => postMessage(a, chat),
+      'chat.update': (a) => updateMessage(a, chat),
+      'chat.postEphemeral': (a) => postEphemeral(a, chat),
+      'views.open': (a) => openView(a, store, triggers, identity.appId),
+      'usergroups.users.list': (a) => listUsergroupUsers(a, store),
+      'conversations.info': (a) => conversationInfo(a, store),
+      'files.getUploadURLExternal': (a) => files.getUploadUrl(a),
+      'files.completeUploadExternal': (a) => files.complete(a),
+      'apps.connections.open': () => deps.openConnection(),
+    };
+  }
+
+  /** Serves one `/api/<method>` request. */
+  async handle(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    const raw = await readBody(req);
+    const parsed = parseApiArgs(req.headers['content-type'], raw, query);
+    const args = parsed.ok ? parsed.args : {};
+    const answer = (status: number, body: JsonObject | undefined, headers: Record<string, string> = {}): void => {
+      this.deps.store.recordCall({ method, args, httpStatus: status, response: body, atMs: this.deps.store.nowMs() });
+      if (body === undefined) {
+        this.deps.faults.count(method, 'drop');
+        req.socket.destroy();
+        return;
+      }
+      if (status !== 200) this.deps.faults.count(method, `status:${status}`);
+      sendJson(res, status, body, headers);
+    };
+    const fault = this.deps.faults.take(method);
+    if (fault?.kind === 'drop') return answer(0, undefined);
+    if (fault?.kind === 'fail') {
+      const retryAfter: Record<string, string> =
+        fault.spec.status === 429 ? { 'retry-after': String(fault.spec.retryAfterSec ?? 1) } : {};
+      const error = fault.spec.status === 429 ? 'ratelimited' : 'fatal_error';
+      return answer(fault.spec.status, { ok: false, error }, retryAfter);
+    }
+    if (!parsed.ok) return answer(200, { ok: false, error: parsed.error });
+    const authError = this.checkToken(method, req.headers.authorization, args.token);
+    if (authError) return answer(200, { ok: false, error: authError });
+    const handler = this.handlers[method];
+    if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
+    if (method === 'chat.postMessage') {
+      const waitSec = this.deps.limiter.take(typeof args.channel === 'string' ? args.channel : '');
+      if (waitSec > 0) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(waitSec) });
+    }
+    return answer(200, handler(args));
+  }
+
+  /** Bearer header or body `token`: the bot token for methods, the app token for apps.connections.open. */
+  private checkToken(method: string, authorization: string | undefined, bodyToken: unknown): string | undefined {
+    const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
+    const token = bearer ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
+    if (!token) return 'not_authed';
+    const wanted = method === 'apps.connections.open' ? this.deps.appToken : this.deps.botToken;
+    const other = method === 'apps.connections.open' ? this.deps.botToken : this.deps.appToken;
+    if (wanted !== undefined && token === wanted) return undefined;
+    return token === other ? 'not_allowed_token_type' : 'invalid_auth';
+  }
+}

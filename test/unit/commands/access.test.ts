@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { type AccessContext, matchesPattern, requiredTier, type Tier } from '../../../src/commands/access.js';
+import type { Command } from '../../../src/commands/parse-command.js';
+
+const invoke = (command: string): Command => ({
+  kind: 'invoke',
+  node: 'n',
+  command,
+  params: undefined,
+  timeoutMs: undefined,
+});
+
+function ctx(callerTiers: Tier[], extra: Partial<AccessContext> = {}): AccessContext {
+  return { callerTiers, allowSystemRun: false, invokeAllow: [], invokeDeny: [], ...extra };
+}
+
+const COMMANDS: Record<string, Command> = {
+  help: { kind: 'help', topic: undefined },
+  presence: { kind: 'presence' },
+  nodes: { kind: 'nodes', filter: '' },
+  describe: { kind: 'describe', node: 'n' },
+  pending: { kind: 'pending' },
+  removed: { kind: 'removed', name: 'pair-request' },
+  approve: { kind: 'approve', requestId: 'r' },
+  reject: { kind: 'reject', requestId: 'r' },
+  rename: { kind: 'rename', node: 'n', name: 'x' },
+  remove: { kind: 'remove', node: 'n' },
+  'invoke ordinary': invoke('ollama.models'),
+  'invoke sensitive': invoke('system.which'),
+  'invoke browser': invoke('browser.proxy'),
+};
+
+/** Who may run what, with system.run off: [everyone, invoker, approver, admin]. */
+const MATRIX: Record<string, [boolean, boolean, boolean, boolean]> = {
+  help: [true, true, true, true],
+  presence: [true, true, true, true],
+  nodes: [true, true, true, true],
+  describe: [true, true, true, true],
+  pending: [true, true, true, true],
+  removed: [true, true, true, true],
+  approve: [false, false, true, true],
+  reject: [false, false, true, true],
+  rename: [false, false, true, true],
+  remove: [false, false, false, true],
+  'invoke ordinary': [false, true, false, true],
+  'invoke sensitive': [false, false, false, true],
+  'invoke browser': [false, false, false, true],
+};
+
+const TIERS: Tier[][] = [[], ['invoker'], ['approver'], ['admin']];
+
+describe('requiredTier', () => {
+  for (const [name, expected] of Object.entries(MATRIX)) {
+    it(`applies the policy matrix to ${name}`, () => {
+      const command = COMMANDS[name] as Command;
+      const got = TIERS.map((tiers) => requiredTier(command, ctx(tiers)).allowed);
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it('names the tier and how an admin grants it when refusing', () => {
+    expect(requiredTier(COMMANDS.remove as Command, ctx(['approver']))).toEqual({
+      allowed: false,
+      tier: 'admin',
+      message: 'remove needs an admin. Admins are the Slack user ids and groups listed in OPENCLAW_ADMINS.',
+    });
+    const approve = requiredTier(COMMANDS.approve as Command, ctx([]));
+    expect(approve).toMatchObject({ allowed: false, tier: 'approver' });
+    expect(approve.allowed === false && approve.message).toMatch(/OPENCLAW_APPROVERS/);
+    const run = requiredTier(invoke('ollama.models'), ctx(['approver']));
+    expect(run.allowed === false && run.message).toMatch(/invoke ollama.models needs an invoker .*OPENCLAW_INVOKERS/);
+    const sensitive = requiredTier(invoke('fs.listDir'), ctx(['invoker']));
+    expect(sensitive).toMatchObject({ allowed: false, tier: 'admin' });
+    expect(sensitive.allowed === false && sensitive.message).toMatch(/shell, file or browser access.*OPENCLAW_ADMINS/);
+  });
+
+  it('refuses system.run and system.run.prepare for everyone unless allowed', () => {
+    for (const name of ['system.run', 'system.run.prepare']) {
+      const decision = requiredTier(invoke(name), ctx(['admin']));
+      expect(decision).toMatchObject({ allowed: false, tier: 'nobody' });
+      expect(decision.allowed === false && decision.message).toMatch(/OPENCLAW_ALLOW_SYSTEM_RUN=true/);
+    }
+  });
+
+  it('lets only admins run system.run when allowed, with a confirmation step', () => {
+    const allowed = { allowSystemRun: true };
+    expect(requiredTier(invoke('system.run'), ctx(['admin'], allowed))).toEqual({
+      allowed: true,
+      tier: 'admin',
+      confirm: true,
+    });
+    expect(requiredTier(invoke('system.run'), ctx(['invoker', 'approver'], allowed))).toMatchObject({
+      allowed: false,
+      tier: 'admin',
+    });
+    expect(requiredTier(invoke('system.which'), ctx(['admin'], allowed))).toMatchObject({ confirm: false });
+  });
+
+  it('lets the deny list win over the allow list, even for admins', () => {
+    const lists = { invokeAllow: ['ollama.*'], invokeDeny: ['ollama.pull'] };
+    expect(requiredTier(invoke('ollama.models'), ctx(['invoker'], lists))).toMatchObject({ allowed: true });
+    const denied = requiredTier(invoke('ollama.pull'), ctx(['admin'], lists));
+    expect(denied).toMatchObject({ allowed: false, tier: 'nobody' });
+    expect(denied.allowed === false && denied.message).toMatch(/OPENCLAW_INVOKE_DENY \(pattern "ollama.pull"\)/);
+  });
+
+  it('refuses a command outside a non-empty allow list', () => {
+    const decision = requiredTier(
+      invoke('desktop.stream'),
+      ctx(['admin'], { invokeAllow: ['ollama.*', 'system.which'] }),
+    );
+    expect(decision).toMatchObject({ allowed: false, tier: 'nobody' });
+    expect(decision.allowed === false && decision.message).toMatch(/not in OPENCLAW_INVOKE_ALLOW/);
+  });
+
+  it('keeps system.run off even when the allow list names it', () => {
+    expect(requiredTier(invoke('system.run'), ctx(['admin'], { invokeAllow: ['*'] }))).toMatchObject({
+      allowed: false,
+    });
+  });
+});
+
+describe('matchesPattern', () => {
+  it('matches whole names with * as any characters, case-insensitively', () => {
+    expect(matchesPattern('system.run', 'system.*')).toBe(true);
+    expect(matchesPattern('system.run.prepare', 'system.*')).toBe(true);
+    expect(matchesPattern('System.Run', 'system.run')).toBe(true);
+    expect(matchesPattern('system.run', '*')).toBe(true);
+    expect(matchesPattern('mcp.tools.call.v1', 'mcp.*.v1')).toBe(true);
+    expect(matchesPattern('system.run', 'system')).toBe(false);
+    expect(matchesPattern('systemXrun', 'system.run')).toBe(false);
+    expect(matchesPattern('a.b', ' a.b ')).toBe(true);
+  });
+
+  it('treats regex characters literally and never matches an empty pattern', () => {
+    expect(matchesPattern('a+b', 'a+b')).toBe(true);
+    expect(matchesPattern('aab', 'a+b')).toBe(false);
+    expect(matchesPattern('x', '')).toBe(false);
+    expect(matchesPattern('(x)', '(x)')).toBe(true);
+  });
+});

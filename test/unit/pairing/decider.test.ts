@@ -1,0 +1,160 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { GatewayRequestError } from '../../../src/errors.js';
+import type { NodePairList, NodePairRequest } from '../../../src/gateway/schemas.js';
+import { PairingDecider } from '../../../src/pairing/decider.js';
+import type { PairingGateway } from '../../../src/pairing/ports.js';
+import { SqliteStore } from '../../../src/pairing/sqlite-store.js';
+import { toNodeRequest } from '../../../src/pairing/to-request.js';
+import { fingerprintRequest } from '../../../src/slack/blocks/fingerprint.js';
+
+const raw = (commands: string[]): NodePairRequest => ({
+  requestId: 'req-1',
+  nodeId: 'node-1',
+  caps: [],
+  commands,
+  requiredApproveScopes: ['operator.pairing', 'operator.write'],
+  displayName: 'n1',
+});
+
+/** A gateway whose pending list the test controls and whose calls it counts. */
+function stubGateway(pending: NodePairRequest[]) {
+  const calls: string[] = [];
+  let failWith: Error | undefined;
+  const list = async (): Promise<NodePairList> => ({ pending, paired: [] });
+  const gateway: PairingGateway = {
+    pairList: list,
+    devicePairList: async () => ({ pending: [], paired: [] }),
+    list: async () => ({ nodes: [] }),
+    pairApprove: async (id) => {
+      calls.push(`approve:${id}`);
+      if (failWith) throw failWith;
+      return {};
+    },
+    pairReject: async (id) => {
+      calls.push(`reject:${id}`);
+      return {};
+    },
+    devicePairApprove: async () => ({}),
+    devicePairReject: async () => ({}),
+  };
+  return { gateway, calls, failNext: (err: Error) => (failWith = err) };
+}
+
+function setup(shown: string[], current: NodePairRequest[]) {
+  const store = new SqliteStore(':memory:');
+  const request = toNodeRequest(raw(shown), undefined, 1);
+  const fingerprint = fingerprintRequest(request);
+  store.insertPending(request, fingerprint, 1);
+  const stub = stubGateway(current);
+  const decider = new PairingDecider({
+    gateway: stub.gateway,
+    store,
+    watcher: { reconcile: async () => {} },
+    access: { approvers: ['U1'], admins: ['UADMIN'] },
+    isMember: async (user, list) => list.includes(user),
+    log: pino({ level: 'silent' }),
+    onChange: () => {},
+  });
+  return { store, decider, fingerprint, ...stub };
+}
+
+describe('PairingDecider', () => {
+  it('approves the request that was shown, once', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const input = {
+      kind: 'node' as const,
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'U1',
+      decision: 'approve' as const,
+    };
+    expect((await t.decider.decide(input)).outcome).toBe('decided');
+    expect((await t.decider.decide(input)).outcome).toBe('already');
+    expect(t.calls).toEqual(['approve:req-1']);
+    expect(t.store.get('node', 'req-1')?.resolvedBy).toEqual({ via: 'slack', userId: 'U1' });
+  });
+
+  it('refuses to approve when the gateway now shows a wider surface than the card', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models', 'system.run'])]);
+    const result = await t.decider.decide({
+      kind: 'node',
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'UADMIN',
+      decision: 'approve',
+    });
+    expect(result.outcome).toBe('changed');
+    expect(t.calls).toEqual([]);
+    expect(t.store.get('node', 'req-1')?.request.commands).toContain('system.run');
+    expect(t.store.listClaims()).toEqual([]);
+  });
+
+  it('refuses a stale fingerprint from an old card', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const result = await t.decider.decide({
+      kind: 'node',
+      requestId: 'req-1',
+      fingerprint: 'v1-stale',
+      userId: 'U1',
+      decision: 'approve',
+    });
+    expect(result.outcome).toBe('changed');
+    expect(t.calls).toEqual([]);
+  });
+
+  it('releases the claim and keeps the request pending when the gateway refuses', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    t.failNext(
+      new GatewayRequestError('node.pair.approve', {
+        code: 'FORBIDDEN',
+        message: 'missing scope: operator.write',
+        details: { code: 'MISSING_SCOPE', missingScope: 'operator.write', requiredScopes: ['operator.write'] },
+      }),
+    );
+    const result = await t.decider.decide({
+      kind: 'node',
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'U1',
+      decision: 'approve',
+    });
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(result.outcome === 'failed' && result.message).toMatch(/lacks operator.write/);
+    expect(t.store.get('node', 'req-1')).toMatchObject({
+      status: 'pending',
+      lastError: expect.stringMatching(/operator.write/),
+    });
+    expect(t.store.listClaims()).toEqual([]);
+  });
+
+  it('finishes a claim left by a crash exactly once', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    t.store.claim({
+      kind: 'node',
+      requestId: 'req-1',
+      decision: 'approve',
+      userId: 'U1',
+      fingerprint: t.fingerprint,
+      claimedAtMs: 5,
+    });
+    await t.decider.resumeClaims();
+    await t.decider.resumeClaims();
+    expect(t.calls).toEqual(['approve:req-1']);
+    expect(t.store.get('node', 'req-1')?.status).toBe('approved');
+  });
+
+  it('refuses an approver on an admin-sensitive request and audits it', async () => {
+    const t = setup(['system.run'], [raw(['system.run'])]);
+    const result = await t.decider.decide({
+      kind: 'node',
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'U1',
+      decision: 'approve',
+    });
+    expect(result.outcome).toBe('refused');
+    expect(t.calls).toEqual([]);
+    expect(t.store.listAudit(1)[0]).toMatchObject({ actor: 'U1', outcome: 'refused' });
+  });
+});
