@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -11,7 +12,11 @@ import { PairingWatcher } from './pairing/pairing-watcher.js';
 import { SqliteStore } from './pairing/sqlite-store.js';
 import type { PairingStore } from './pairing/store.js';
 import { CardPublisher } from './slack/card-publisher.js';
+import type { CommandDeps } from './slack/commands/command-context.js';
+import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
+import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
 import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
+import { register as registerOpenclawCommand } from './slack/listeners/commands/openclaw.js';
 import { Principals } from './slack/principals.js';
 import { createSlackApp, registerWorkspaceGuard, type SlackIdentity } from './slack/slack-app.js';
 
@@ -109,6 +114,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     syncCards: () => publisher.sync(),
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
   });
+  const commandDeps: CommandDeps = {
+    nodes,
+    gatewayStatus: () => gateway.getStatus(),
+    store,
+    decider,
+    isMember: principals.isMember,
+    access: config.access,
+    log: log.child({ component: 'commands' }),
+    nowMs,
+    newId: () => crypto.randomUUID(),
+    syncCards: () => publisher.sync(),
+  };
+  registerOpenclawCommand(app, commandDeps, (ms) => metrics.commandAck.observe(ms / 1000));
+  registerNodesPage(app, commandDeps);
+  registerCommandConfirm(app, commandDeps);
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });

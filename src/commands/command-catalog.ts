@@ -79,6 +79,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
 
 /** Seed names the gateway removed in 2026.7. */
 export const REMOVED_COMMANDS = ['pair-request', 'pair-verify'] as const;
+/** `pair-request` or `pair-verify`. */
 export type RemovedCommand = (typeof REMOVED_COMMANDS)[number];
 
 /** What `pair-request` / `pair-verify` answer instead of calling the gateway. */

@@ -11,7 +11,9 @@ export const MAX_TEXT_CHARS = 8_000;
 const MAX_ARG_CHARS = 200;
 const MAX_NAME_CHARS = 100;
 
+/** `''` (all), `online`, `offline`, `pending`, or free text matched against name, id, platform, IP. */
 export type NodeFilter = string;
+/** Invoke params: always a JSON object. */
 export type InvokeParams = { [key: string]: JsonValue };
 
 /** A parsed subcommand; every string is decoded plain text, still untrusted (escape before echoing). */

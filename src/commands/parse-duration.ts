@@ -1,6 +1,8 @@
 /** Parses `--timeout` values such as `500ms`, `30s` and `2m`. */
 
+/** Shortest `--timeout` accepted. */
 export const MIN_TIMEOUT_MS = 500;
+/** Longest `--timeout` accepted. */
 export const MAX_TIMEOUT_MS = 10 * 60_000;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000 };

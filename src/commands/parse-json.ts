@@ -1,7 +1,9 @@
 /** A small JSON parser with positioned errors, a depth limit and an end offset (so trailing flags can follow). */
 
+/** Any value JSON can hold. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/** A value and the offset just after it, or a positioned error. */
 export type JsonParseResult = { ok: true; value: JsonValue; end: number } | { ok: false; error: string };
 
 /** Nesting deeper than this is refused (objects and arrays count one level each). */

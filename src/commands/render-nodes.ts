@@ -18,8 +18,9 @@ import { clampPage, encodePageValue, isOnline, selectNodes } from './node-list.j
 export const NODES_NEXT_ACTION_ID = 'nodes.page.next';
 /** action_id of the Previous button. */
 export const NODES_PREV_ACTION_ID = 'nodes.page.prev';
-/** Nodes per page by default, and the most a page may hold (20 × ~400 chars stays under ~11,000). */
+/** Nodes per page by default. */
 export const NODES_PAGE_SIZE = 10;
+/** Most nodes a page may hold: 20 × ~400 characters stays under Slack's ~12,000 cumulative limit. */
 export const NODES_PAGE_SIZE_MAX = 20;
 
 /** What to show: `page` is 0-based (clamped into range). */

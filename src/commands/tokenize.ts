@@ -10,6 +10,7 @@ export interface Token {
   readonly quoted: boolean;
 }
 
+/** The next word (undefined at the end), or an unclosed-quote error. */
 export type TokenResult = { ok: true; token: Token | undefined } | { ok: false; error: string };
 
 const CLOSING: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '‘': '’', '«': '»' };

@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS claims (
   fingerprint TEXT NOT NULL, claimed_at_ms INTEGER NOT NULL, PRIMARY KEY (kind, request_id));
 CREATE TABLE IF NOT EXISTS replies (
   id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, request_id TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS confirmations (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, action TEXT NOT NULL, payload_json TEXT NOT NULL,
+  status TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   target TEXT NOT NULL, request_id TEXT, fingerprint TEXT, outcome TEXT NOT NULL, detail TEXT);
@@ -219,6 +222,29 @@ export class SqliteStore implements PairingStore {
 
   deleteReply(id: number): void {
     this.db.prepare('DELETE FROM replies WHERE id = ?').run(id);
+  }
+
+  createConfirmation(id: string, userId: string, action: string, payload: unknown, nowMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO confirmations (id, user_id, action, payload_json, status, created_at_ms) VALUES (?, ?, ?, ?, 'waiting', ?)`,
+      )
+      .run(id, userId, action, JSON.stringify(payload), nowMs);
+  }
+
+  claimConfirmation(
+    id: string,
+    userId: string,
+    maxAgeMs: number,
+    nowMs: number,
+  ): { action: string; payload: unknown } | undefined {
+    const row = this.db
+      .prepare(
+        `UPDATE confirmations SET status = 'used' WHERE id = ? AND user_id = ? AND status = 'waiting' AND created_at_ms >= ?
+         RETURNING action, payload_json`,
+      )
+      .get(id, userId, nowMs - maxAgeMs) as { action: string; payload_json: string } | undefined;
+    return row ? { action: row.action, payload: JSON.parse(row.payload_json) } : undefined;
   }
 
   appendAudit(entry: AuditEntry): void {

@@ -67,6 +67,15 @@ export interface PairingStore {
   enqueueReply(kind: RequestKind, requestId: string, nowMs: number): void;
   listReplies(limit: number): { id: number; kind: RequestKind; requestId: string }[];
   deleteReply(id: number): void;
+  /** Saves an action waiting for its requester's confirmation click (e.g. system.run, remove). */
+  createConfirmation(id: string, userId: string, action: string, payload: unknown, nowMs: number): void;
+  /** Uses a confirmation once: only by the same user, only while fresh. Undefined when used, expired or not theirs. */
+  claimConfirmation(
+    id: string,
+    userId: string,
+    maxAgeMs: number,
+    nowMs: number,
+  ): { action: string; payload: unknown } | undefined;
   appendAudit(entry: AuditEntry): void;
   listAudit(limit: number): AuditEntry[];
   close(): void;

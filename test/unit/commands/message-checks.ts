@@ -31,7 +31,7 @@ export function expectSafeMessage(message: { text: string; blocks: readonly obje
   expect(message.text.length).toBeGreaterThan(0);
   expect([...message.text].length).toBeLessThanOrEqual(3000);
   expect(scanMessageForInjection({ text: message.text, blocks: message.blocks }, {}, 'test')).toEqual([]);
-  const raw = JSON.stringify(message);
+  const raw = JSON.stringify({ text: message.text, blocks: message.blocks });
   expect(raw).not.toMatch(/<[@#!](?!date\^)/);
   expect(raw).not.toMatch(/<https?:/);
 }

@@ -41,7 +41,9 @@ describe('renderDescribe', () => {
     expect(all).toContain(':large_green_circle: online');
     expect(all).toContain('*Connected since*\\n<!date^');
     expect(all).toContain('(3 min ago)');
-    expect(all).toContain('4 CPUs · load 0.5 0.41 0.33 · memory 3.0 GiB free of 8.0 GiB · disk 20.0 GiB free of 50.0 GiB');
+    expect(all).toContain(
+      '4 CPUs · load 0.5 0.41 0.33 · memory 3.0 GiB free of 8.0 GiB · disk 20.0 GiB free of 50.0 GiB',
+    );
     expect(all).toContain('*Capabilities (2):* `browser`, `system`');
     expect(all).toContain('`system.which` :warning: admin, `ollama.models`, `system.run` :warning: admin');
     expect(all).toContain('```/usr/local/bin:/usr/bin```');

@@ -6,7 +6,12 @@ import { expectSafeMessage, HOSTILE } from './message-checks.js';
 const node = { nodeId: '9c8b12ab', displayName: 'build box' };
 
 function render(payload: unknown, extra: Partial<NodeInvokeResult> = {}) {
-  return renderInvokeResult({ node, command: 'system.run', result: { ok: true, payload, ...extra }, durationMs: 1_234 });
+  return renderInvokeResult({
+    node,
+    command: 'system.run',
+    result: { ok: true, payload, ...extra },
+    durationMs: 1_234,
+  });
 }
 
 const run = (fields: Record<string, unknown>) => ({
@@ -47,7 +52,9 @@ describe('renderInvokeResult', () => {
     });
     expectSafeMessage(message);
     expect(message.text).toBe('`system.which` on 9c8b12ab: :white_check_mark: ok · 80 ms');
-    expect(JSON.stringify(message.blocks)).toContain('```\\n{\\n  \\"bins\\": {\\n    \\"ls\\": \\"/usr/bin/ls\\"\\n  }\\n}\\n```');
+    expect(JSON.stringify(message.blocks)).toContain(
+      '```\\n{\\n  \\"bins\\": {\\n    \\"ls\\": \\"/usr/bin/ls\\"\\n  }\\n}\\n```',
+    );
   });
 
   it('handles a missing payload, payloadJSON only, and ok:false', () => {

@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { Tier } from '../../commands/access.js';
+import type { GatewayStatus } from '../../gateway/gateway-client.js';
+import type { NodeManager } from '../../gateway/nodes.js';
+import type { PairingDecider } from '../../pairing/decider.js';
+import type { MembershipCheck } from '../../pairing/ports.js';
+import type { PairingStore } from '../../pairing/store.js';
+import type { RenderedMessage } from '../blocks/block-kit.js';
+
+/** Everything a slash command may touch. */
+export interface CommandDeps {
+  nodes: NodeManager;
+  gatewayStatus: () => GatewayStatus;
+  store: PairingStore;
+  decider: PairingDecider;
+  isMember: MembershipCheck;
+  access: {
+    readonly approvers: readonly string[];
+    readonly admins: readonly string[];
+    readonly invokers: readonly string[];
+    readonly allowSystemRun: boolean;
+    readonly invokeAllow: readonly string[];
+    readonly invokeDeny: readonly string[];
+  };
+  log: Logger;
+  nowMs: () => number;
+  newId: () => string;
+  syncCards: () => Promise<void>;
+}
+
+/** What a command answers: a message, optionally shared in the channel. */
+export interface Answer extends RenderedMessage {
+  readonly share?: boolean;
+}
+
+/** The Slack tiers a user holds (admins hold everything). */
+export async function resolveTiers(deps: CommandDeps, userId: string): Promise<Tier[]> {
+  const tiers: Tier[] = ['everyone'];
+  if (await deps.isMember(userId, deps.access.invokers)) tiers.push('invoker');
+  if (await deps.isMember(userId, deps.access.approvers)) tiers.push('approver');
+  if (await deps.isMember(userId, deps.access.admins)) tiers.push('admin');
+  return tiers;
+}

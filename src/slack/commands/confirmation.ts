@@ -1,0 +1,37 @@
+import type { types } from '@slack/bolt';
+import { type RenderedMessage, section } from '../blocks/block-kit.js';
+import { plain, truncate } from '../escape.js';
+
+export const CONFIRM_ACTION_ID = 'command.confirm';
+export const CANCEL_ACTION_ID = 'command.cancel';
+
+/** A confirmation prompt; `lines` are already-escaped mrkdwn. The buttons carry only the confirmation id. */
+export function renderConfirmation(input: {
+  id: string;
+  title: string;
+  lines: string[];
+  confirmLabel: string;
+}): RenderedMessage {
+  const actions: types.ActionsBlock = {
+    type: 'actions',
+    block_id: 'confirm.actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: CONFIRM_ACTION_ID,
+        style: 'danger',
+        value: input.id,
+        text: { type: 'plain_text', text: plain(input.confirmLabel, 75) },
+      },
+      { type: 'button', action_id: CANCEL_ACTION_ID, value: input.id, text: { type: 'plain_text', text: 'Cancel' } },
+    ],
+  };
+  return {
+    text: truncate(input.title, 200),
+    blocks: [
+      section('confirm.title', `*${truncate(input.title, 200)}*`),
+      section('confirm.body', truncate(input.lines.join('\n'), 2_900)),
+      actions,
+    ],
+  };
+}

@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PREFIX = join(tmpdir(), 'openclaw-e2e-');
+const created = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers must be synchronous; removes whatever a failed test left behind.
+  process.on('exit', () => {
+    for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** Creates a fresh temporary HOME (`<tmp>/openclaw-e2e-<kind>-XXXXXX`) that is removed at exit at the latest. */
+export function createTempHome(kind: string): string {
+  installExitHook();
+  const dir = mkdtempSync(`${PREFIX}${kind}-`);
+  created.add(dir);
+  return dir;
+}
+
+/** Removes a HOME made by {@link createTempHome}; any other path is left alone. */
+export function removeTempHome(dir: string): void {
+  if (!dir.startsWith(PREFIX)) return;
+  rmSync(dir, { recursive: true, force: true });
+  created.delete(dir);
+}

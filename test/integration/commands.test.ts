@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ResponseDelivery } from '../fakes/fake-slack/types.js';
+import { ADMIN, APPROVER, CHANNEL, type Harness, STRANGER, startHarness } from './support/bot-harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const INVOKER = 'U0INVOKER1';
+const body = (r: ResponseDelivery) => JSON.stringify(r.body);
+const until = <T>(fn: () => T, timeout = 5_000) => vi.waitFor(fn, { timeout, interval: 10 });
+
+async function ask(harness: Harness, text: string, user = STRANGER): Promise<ResponseDelivery> {
+  const handle = await harness.slack.command(text, { user_id: user, channel_id: CHANNEL });
+  expect(handle.acked).toBe(true);
+  expect(handle.ackMs).toBeLessThan(3_000);
+  return handle.nextResponse({ timeoutMs: 5_000 });
+}
+
+describe.each(['socket', 'http'] as const)('/openclaw (%s mode)', (mode) => {
+  it('answers nodes, describe and presence for everyone', async () => {
+    h = await startHarness({ mode });
+    const node = h.gateway.addNode({
+      displayName: 'alpha',
+      commands: ['system.which'],
+      approved: true,
+      connected: true,
+    });
+    const nodes = await ask(h, 'nodes');
+    expect(body(nodes)).toContain('alpha');
+    expect(nodes.body.response_type ?? 'ephemeral').toBe('ephemeral');
+    const described = await ask(h, 'describe ALPHA');
+    expect(body(described)).toContain('system.which');
+    expect(
+      h.gateway.received.some(
+        (r) => r.method === 'node.describe' && (r.params as { nodeId: string }).nodeId === node.nodeId,
+      ),
+    ).toBe(true);
+    expect(body(await ask(h, 'presence'))).toMatch(/connected/);
+    expect(h.slack.violations).toEqual([]);
+    expect(h.slack.failures).toEqual([]);
+  });
+});
+
+describe('/openclaw invoke', () => {
+  it('invokes an ordinary command for an invoker with its own idempotency key each time', async () => {
+    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h.gateway.addNode({ displayName: 'beta', commands: ['ollama.models'], approved: true, connected: true });
+    h.gateway.setInvokeHandler(() => ({ models: ['llama'] }));
+    expect(body(await ask(h, 'invoke beta ollama.models {}', INVOKER))).toContain('llama');
+    await ask(h, 'invoke beta ollama.models', INVOKER);
+    const keys = h.gateway.received
+      .filter((r) => r.method === 'node.invoke')
+      .map((r) => (r.params as { idempotencyKey: string }).idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(2);
+    expect(h.bot.store.listAudit(5).some((a) => a.actor === INVOKER && a.action === 'invoke ollama.models')).toBe(true);
+  });
+
+  it('refuses invoke to people outside OPENCLAW_INVOKERS and admin-sensitive commands to non-admins', async () => {
+    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h.gateway.addNode({
+      displayName: 'gamma',
+      commands: ['system.which', 'ollama.models'],
+      approved: true,
+      connected: true,
+    });
+    expect(body(await ask(h, 'invoke gamma ollama.models', STRANGER))).toMatch(/OPENCLAW_INVOKERS/);
+    expect(body(await ask(h, 'invoke gamma system.which {"bins":["ls"]}', INVOKER))).toMatch(/OPENCLAW_ADMINS/);
+    expect(h.gateway.callCount('node.invoke')).toBe(0);
+    expect(body(await ask(h, 'invoke gamma system.which {"bins":["ls"]}', ADMIN))).toContain('/usr/bin/ls');
+  });
+
+  it('keeps system.run off unless allowed, then runs it once after the admin confirms', async () => {
+    h = await startHarness();
+    h.gateway.addNode({ displayName: 'shell', commands: ['system.run'], approved: true, connected: true });
+    expect(body(await ask(h, 'invoke shell system.run {"command":["echo","hi"]}', ADMIN))).toMatch(
+      /OPENCLAW_ALLOW_SYSTEM_RUN/,
+    );
+    await h.stop();
+
+    h = await startHarness({ env: { OPENCLAW_ALLOW_SYSTEM_RUN: 'true' } });
+    h.gateway.addNode({ displayName: 'shell', commands: ['system.run'], approved: true, connected: true });
+    const handle = await h.slack.command('invoke shell system.run {"command":["echo","hi"]}', {
+      user_id: ADMIN,
+      channel_id: CHANNEL,
+    });
+    const prompt = await handle.nextResponse();
+    expect(body(prompt)).toContain('echo');
+    expect(h.gateway.callCount('node.invoke')).toBe(0);
+    const ephemeral = h.slack.ephemerals({ user: ADMIN }).at(-1);
+    expect(ephemeral).toBeDefined();
+    const click = () =>
+      h?.slack.action({ channel: CHANNEL, messageTs: ephemeral?.ts ?? '', actionId: 'command.confirm', userId: ADMIN });
+    const [first] = await Promise.all([click(), click()]);
+    await until(() => expect(h?.gateway.callCount('node.invoke')).toBe(1));
+    expect(first?.acked).toBe(true);
+  });
+
+  it('explains bad JSON with its position and unknown nodes with suggestions, without calling the gateway', async () => {
+    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h.gateway.addNode({ displayName: 'delta', commands: ['ollama.models'], approved: true, connected: true });
+    expect(body(await ask(h, 'invoke delta ollama.models {"a":1,,}', INVOKER))).toMatch(/position/);
+    expect(body(await ask(h, 'invoke deltx ollama.models', INVOKER))).toMatch(/delta/);
+    expect(h.gateway.callCount('node.invoke')).toBe(0);
+  });
+
+  it('says the node is offline when the gateway answers NOT_CONNECTED', async () => {
+    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h.gateway.addNode({ displayName: 'sleepy', commands: ['ollama.models'], approved: true, connected: false });
+    expect(body(await ask(h, 'invoke sleepy ollama.models', INVOKER))).toMatch(/offline|not connected/i);
+  });
+});
+
+describe('/openclaw mutations', () => {
+  it('renames for approvers only and audits it', async () => {
+    h = await startHarness();
+    const node = h.gateway.addNode({ displayName: 'old-name', commands: [], approved: true, connected: true });
+    expect(body(await ask(h, 'rename old-name new-name', STRANGER))).toMatch(/OPENCLAW_APPROVERS/);
+    await ask(h, 'rename old-name new-name', APPROVER);
+    expect(h.gateway.nodes().find((n) => n.nodeId === node.nodeId)?.displayName).toBe('new-name');
+    expect(
+      h.bot.store.listAudit(5).some((a) => a.actor === APPROVER && a.action === 'rename' && a.outcome === 'ok'),
+    ).toBe(true);
+  });
+
+  it('lists pending requests and approves one by id', async () => {
+    h = await startHarness();
+    const requestId = h.gateway.requestNodePairing({ displayName: 'waiting', commands: ['ollama.models'] });
+    await until(() => expect(h?.bot.store.listByStatus('pending')).toHaveLength(1));
+    expect(body(await ask(h, 'pending'))).toContain('waiting');
+    expect(body(await ask(h, `approve ${requestId}`, APPROVER))).toMatch(/Approved/);
+    expect(h.gateway.callCount('node.pair.approve')).toBe(1);
+  });
+
+  it('explains the removed seed commands', async () => {
+    h = await startHarness();
+    expect(body(await ask(h, 'pair-request'))).toMatch(/2026\.7/);
+  });
+
+  it('answers within 3 s while the gateway is slow, and says when it is down', async () => {
+    h = await startHarness();
+    h.gateway.delayResponses(4_000);
+    const handle = await h.slack.command('nodes', { user_id: STRANGER, channel_id: CHANNEL });
+    expect(handle.ackMs).toBeLessThan(1_000);
+    h.gateway.delayResponses(0);
+    await h.gateway.stop();
+    await until(() => expect(h?.bot.gateway.isConnected).toBe(false));
+    expect(body(await ask(h, 'nodes'))).toMatch(/unreachable/);
+  });
+
+  it('renders hostile input inert', async () => {
+    h = await startHarness();
+    for (const text of [
+      '<!channel> hi',
+      'describe <@U0ADMIN001>',
+      'nodes <https://evil.example|click>',
+      'x'.repeat(100_000),
+    ]) {
+      await ask(h, text);
+    }
+    expect(h.slack.violations).toEqual([]);
+  });
+});
