@@ -149,7 +149,7 @@ metrics="$(http_status "http://127.0.0.1:$BOT_PORT/metrics")"
 proved '/metrics answers 200'
 
 grep -q 'call POST auth.test auth=bearer' "$TMP/fake-slack.log" || fail 'the bot never called auth.test on the fake'
-proved "auth.test went to SLACK_API_URL with the bot token (calls: $(sed 's/^call //' "$TMP/fake-slack.log" | sort | uniq -c | tr -s ' ' | paste -sd ';' -))"
+proved "auth.test went to SLACK_API_URL with the bot token (calls: $(sed 's/^call //' "$TMP/fake-slack.log" | sort | uniq -c | awk '{$1=$1; print}' | paste -sd ';' -))"
 
 [[ -n "$(ls -A "$TMP/data")" ]] || fail "nothing was written to STATE_DIR ($TMP/data)"
 proved "state written to STATE_DIR: $(ls "$TMP/data" | paste -sd ' ' -)"

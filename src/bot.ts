@@ -13,6 +13,7 @@ import { SqliteStore } from './pairing/sqlite-store.js';
 import type { PairingStore } from './pairing/store.js';
 import { CardPublisher } from './slack/card-publisher.js';
 import type { CommandDeps } from './slack/commands/command-context.js';
+import { GatewayAlerts } from './slack/gateway-alerts.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
 import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
 import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
@@ -151,8 +152,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       metrics.pendingRequests.set(store.listByStatus('pending').length);
     },
   });
+  const alerts = new GatewayAlerts({
+    client: app.client,
+    channel: config.pairing.channel,
+    log: log.child({ component: 'alerts' }),
+    alertAfterMs: config.pairing.alertAfterMs,
+    nowMs,
+  });
   gateway.onStateChange((s) => {
     if (s.state === 'reconnecting') metrics.gatewayReconnects.inc();
+    alerts.onStatus(s);
   });
   let resumed = false;
   gateway.onResync(() => {
@@ -179,6 +188,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     slack,
     async stop() {
       watcher.stop();
+      await alerts.stop();
       await publisher.stop();
       await gateway.stop();
       if (config.slack.socketMode) await app.stop();

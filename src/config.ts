@@ -55,6 +55,11 @@ const schema = z.object({
   OPENCLAW_ALLOW_SYSTEM_RUN: bool,
   OPENCLAW_INVOKE_ALLOW: list('a command pattern'),
   OPENCLAW_INVOKE_DENY: list('a command pattern'),
+  OPENCLAW_ALERT_AFTER_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds (0 turns alerts off)' })
+    .int()
+    .min(0)
+    .default(60_000),
   STATE_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
@@ -89,7 +94,7 @@ export interface Config {
     readonly scopes: readonly string[];
     readonly clientName: string;
   };
-  readonly pairing: { readonly channel: string };
+  readonly pairing: { readonly channel: string; readonly alertAfterMs: number };
   readonly access: {
     readonly approvers: readonly string[];
     readonly admins: readonly string[];
@@ -136,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scopes: e.OPENCLAW_GATEWAY_SCOPES.length > 0 ? e.OPENCLAW_GATEWAY_SCOPES : [...DEFAULT_OPERATOR_SCOPES],
       clientName: e.OPENCLAW_CLIENT_NAME,
     },
-    pairing: { channel: e.OPENCLAW_PAIRING_CHANNEL },
+    pairing: { channel: e.OPENCLAW_PAIRING_CHANNEL, alertAfterMs: e.OPENCLAW_ALERT_AFTER_MS },
     access: {
       approvers: e.OPENCLAW_APPROVERS,
       admins: e.OPENCLAW_ADMINS,

@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { AppError, ErrorCode, GatewayClosedError, GatewayRequestError, GatewaySchemaError } from '../errors.js';
 import { describeConnectFailure } from './connect-failures.js';
-import type { DeviceProof, SignedConnectFields } from './device-identity.js';
+import { buildConnectParams, type DeviceSigner, type GatewayAuth } from './connect-params.js';
+import { EventBus, type EventHandler, type ResyncReason } from './event-bus.js';
 import {
-  type Challenge,
   ChallengeSchema,
   type EventFrame,
   formatIssues,
@@ -14,22 +14,11 @@ import {
 } from './frames.js';
 import { PendingRequests } from './pending-requests.js';
 import { type ConnectFailure, decideReconnect, type ReconnectDecision } from './reconnect-policy.js';
+import { type ReachabilityProbe, ReconnectScheduler } from './reconnect-scheduler.js';
 
-export const PROTOCOL_VERSION = 4;
-export const CLIENT_ID = 'gateway-client';
-export const CLIENT_MODE = 'backend';
 const DEFAULT_TICK_INTERVAL_MS = 30_000;
 const INBOUND_MAX_PAYLOAD = 64 * 1024 * 1024;
 
-/** Signs connect fields; implemented by DeviceIdentity (a seam for tests). */
-export interface DeviceSigner {
-  readonly deviceId: string;
-  readonly deviceToken: string | undefined;
-  sign(fields: SignedConnectFields, challenge: Challenge): DeviceProof;
-  setDeviceToken(token: string | undefined): Promise<void>;
-}
-
-export type GatewayAuth = { readonly token: string } | { readonly password: string };
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'stopped';
 
 /** A snapshot of the session for health checks and `/openclaw presence`. */
@@ -57,18 +46,16 @@ export interface GatewayClientOptions {
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
   createSocket?: (url: string) => WebSocket;
+  /** Cheap reachability check used to reconnect early once a lost gateway is back (default: TCP connect). */
+  probe?: ReachabilityProbe;
   nowMs?: () => number;
   random?: () => number;
 }
 
-type EventHandler = (payload: unknown, frame: EventFrame) => void;
-export type ResyncReason = 'connected' | 'seq-gap';
-
 /** An operator session to an OpenClaw gateway: handshake, requests with deadlines, events, keepalive, reconnect. */
 export class GatewayClient {
   private readonly pending = new PendingRequests();
-  private readonly eventHandlers = new Map<string, Set<EventHandler>>();
-  private readonly resyncHandlers = new Set<(reason: ResyncReason) => void>();
+  private readonly bus: EventBus;
   private readonly stateHandlers = new Set<(status: GatewayStatus) => void>();
   private readonly nowMs: () => number;
   private readonly random: () => number;
@@ -83,7 +70,7 @@ export class GatewayClient {
   private decisionOverride: ReconnectDecision | undefined;
   private hello: HelloOk | undefined;
   private lastSeq: number | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly reconnects: ReconnectScheduler;
   private challengeTimer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private loggedFailure: string | undefined;
@@ -95,6 +82,8 @@ export class GatewayClient {
     this.random = options.random ?? Math.random;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    this.reconnects = new ReconnectScheduler(options.url, options.probe);
+    this.bus = new EventBus(options.log);
     this.status = {
       state: 'idle',
       sinceMs: this.nowMs(),
@@ -167,19 +156,12 @@ export class GatewayClient {
 
   /** Subscribes to one event name (or `*` for all); returns the unsubscribe function. */
   on(event: string, handler: EventHandler): () => void {
-    let set = this.eventHandlers.get(event);
-    if (!set) {
-      set = new Set();
-      this.eventHandlers.set(event, set);
-    }
-    set.add(handler);
-    return () => set.delete(handler);
+    return this.bus.on(event, handler);
   }
 
   /** Called after every hello-ok and on a sequence gap: consumers re-read state then. */
   onResync(handler: (reason: ResyncReason) => void): () => void {
-    this.resyncHandlers.add(handler);
-    return () => this.resyncHandlers.delete(handler);
+    return this.bus.onResync(handler);
   }
 
   /** Called on every state change. */
@@ -324,44 +306,17 @@ export class GatewayClient {
       return;
     }
     clearTimeout(this.challengeTimer);
-    const { auth, scopes } = this.options;
-    const deviceToken = this.options.signer.deviceToken;
-    const retryWithDeviceToken = this.useDeviceTokenNext;
+    const params = buildConnectParams({
+      auth: this.options.auth,
+      scopes: this.options.scopes,
+      displayName: this.options.displayName,
+      version: this.options.version ?? '0.1.0',
+      platform: this.options.platform ?? process.platform,
+      signer: this.options.signer,
+      challenge: challenge.data,
+      withDeviceToken: this.useDeviceTokenNext,
+    });
     this.useDeviceTokenNext = false;
-    const connectAuth =
-      'token' in auth
-        ? retryWithDeviceToken && deviceToken !== undefined
-          ? { token: auth.token, deviceToken }
-          : { token: auth.token }
-        : { password: auth.password };
-    const platform = this.options.platform ?? process.platform;
-    const device = this.options.signer.sign(
-      {
-        clientId: CLIENT_ID,
-        clientMode: CLIENT_MODE,
-        role: 'operator',
-        scopes,
-        token: 'token' in auth ? auth.token : '',
-        platform,
-      },
-      challenge.data,
-    );
-    const params = {
-      minProtocol: PROTOCOL_VERSION,
-      maxProtocol: PROTOCOL_VERSION,
-      client: {
-        id: CLIENT_ID,
-        mode: CLIENT_MODE,
-        version: this.options.version ?? '0.1.0',
-        platform,
-        displayName: this.options.displayName,
-      },
-      role: 'operator',
-      scopes: [...scopes],
-      caps: [],
-      auth: connectAuth,
-      device,
-    };
     try {
       const result = await this.send(socket, 'connect', params, this.connectTimeoutMs);
       await this.onHello(socket, result);
@@ -398,7 +353,7 @@ export class GatewayClient {
       'gateway session established',
     );
     this.setState('connected');
-    for (const handler of this.resyncHandlers) handler('connected');
+    this.bus.resync('connected');
   }
 
   private warnIfScopesNarrower(granted: readonly string[]): void {
@@ -437,18 +392,10 @@ export class GatewayClient {
       this.lastSeq = frame.seq;
       if (gap) {
         this.options.log.warn({ seq: frame.seq }, 'gateway event sequence gap: resyncing');
-        for (const handler of this.resyncHandlers) handler('seq-gap');
+        this.bus.resync('seq-gap');
       }
     }
-    for (const key of [frame.event, '*']) {
-      for (const handler of this.eventHandlers.get(key) ?? []) {
-        try {
-          handler(frame.payload, frame);
-        } catch (err) {
-          this.options.log.error({ err, event: frame.event }, 'gateway event handler failed');
-        }
-      }
-    }
+    this.bus.emit(frame);
   }
 
   private startKeepalive(socket: WebSocket, tickIntervalMs: number): void {
@@ -500,8 +447,7 @@ export class GatewayClient {
     }
     this.attempt = wasConnected ? 1 : this.attempt + 1;
     this.setState('reconnecting');
-    this.reconnectTimer = setTimeout(() => this.open('reconnecting'), decision.delayMs);
-    this.reconnectTimer.unref();
+    this.reconnects.schedule(decision.delayMs, failure.kind === 'closed', () => this.open('reconnecting'));
   }
 
   private logFailureOnce(failure: ConnectFailure, decision: ReconnectDecision): void {
@@ -525,7 +471,7 @@ export class GatewayClient {
   }
 
   private clearTimers(): void {
-    clearTimeout(this.reconnectTimer);
+    this.reconnects.cancel();
     clearTimeout(this.challengeTimer);
     clearInterval(this.keepaliveTimer);
   }

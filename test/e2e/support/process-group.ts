@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { onExitSync } from './exit-cleanup.js';
 
 /** How a spawned process ended. */
 export interface ProcessExit {
@@ -32,6 +33,12 @@ export const DEFAULT_GRACE_MS = 10_000;
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  onExitSync('processes', killAllGroups);
+}
+
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -43,21 +50,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 function killAllGroups(): void {
   for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
   liveGroups.clear();
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Synchronous: the only work allowed in 'exit'. Covers thrown errors and process.exit().
-  process.on('exit', killAllGroups);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    // Only when nobody else handles it: kill our groups, then die of the same signal.
-    if (process.listenerCount(signal) > 0) continue;
-    process.once(signal, () => {
-      killAllGroups();
-      process.kill(process.pid, signal);
-    });
-  }
 }
 
 function delay(ms: number): Promise<'timeout'> {

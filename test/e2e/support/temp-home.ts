@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onExitSync } from './exit-cleanup.js';
 
 const PREFIX = join(tmpdir(), 'openclaw-e2e-');
 const created = new Set<string>();
@@ -9,9 +10,9 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' handlers must be synchronous; removes whatever a failed test left behind.
-  process.on('exit', () => {
-    for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  // Runs after the process groups are killed; removes whatever a failed test left behind.
+  onExitSync('files', () => {
+    for (const dir of created) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 }
 
@@ -26,6 +27,6 @@ export function createTempHome(kind: string): string {
 /** Removes a HOME made by {@link createTempHome}; any other path is left alone. */
 export function removeTempHome(dir: string): void {
   if (!dir.startsWith(PREFIX)) return;
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   created.delete(dir);
 }
