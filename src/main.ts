@@ -1,10 +1,19 @@
 import { startBot } from './bot.js';
 import { loadConfig } from './config.js';
+import { formatChecklist, runDoctor } from './doctor.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 
+/** `node dist/main.js doctor`: prints the checklist, exits non-zero on any failure. */
+async function doctor(): Promise<void> {
+  const results = await runDoctor(process.env, createLogger('silent'));
+  process.stdout.write(`${formatChecklist(results)}\n`);
+  process.exit(results.every((r) => r.ok) ? 0 : 1);
+}
+
 /** Entry point: `node dist/main.js` runs the bot. */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'doctor') return doctor();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
