@@ -42,7 +42,10 @@ function stateFields(node: NodeInfo, nowMs: number): [string, string][] {
     online ? ['Connected since', when(node.connectedAtMs, nowMs)] : ['Last seen', when(node.lastSeenAtMs, nowMs)],
     ['Approved', when(node.approvedAtMs, nowMs)],
     ['IP', value(node.remoteIp)],
-    ['Session host', value(node.sessionHost)],
+    [
+      'Session host',
+      value(typeof node.sessionHost === 'boolean' ? (node.sessionHost ? 'yes' : 'no') : node.sessionHost),
+    ],
   ];
 }
 

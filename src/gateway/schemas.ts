@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
-const strings = z.array(z.string()).default([]);
-const optNum = z.number().optional();
-const optStr = z.string().optional();
+// Informational fields are lenient: a value of an unexpected type becomes "absent" instead of failing the
+// whole result (the live gateway sends e.g. `sessionHost: true`). Identifiers stay strict.
+const strings = z.array(z.string()).catch([]).default([]);
+const optNum = z.number().optional().catch(undefined);
+const optStr = z.string().optional().catch(undefined);
 
 /** One `system-presence` entry. */
 export const PresenceEntrySchema = z
@@ -27,7 +29,7 @@ export type PresenceEntry = z.infer<typeof PresenceEntrySchema>;
 export const HostStatsSchema = z
   .object({
     cpuCount: optNum,
-    loadAverage: z.array(z.number()).optional(),
+    loadAverage: z.array(z.number()).optional().catch(undefined),
     memoryTotalBytes: optNum,
     memoryFreeBytes: optNum,
     diskTotalBytes: optNum,
@@ -49,21 +51,21 @@ export const NodeInfoSchema = z
     deviceFamily: optStr,
     caps: strings,
     commands: strings,
-    sessionHost: optStr,
+    sessionHost: z.union([z.string(), z.boolean()]).optional().catch(undefined),
     remoteIp: optStr,
-    hostStats: HostStatsSchema.optional(),
+    hostStats: HostStatsSchema.optional().catch(undefined),
     pathEnv: optStr,
     approvalState: optStr,
     pendingRequestId: optStr,
-    pendingDeclaredCaps: z.array(z.string()).optional(),
-    pendingDeclaredCommands: z.array(z.string()).optional(),
+    pendingDeclaredCaps: z.array(z.string()).optional().catch(undefined),
+    pendingDeclaredCommands: z.array(z.string()).optional().catch(undefined),
     connectedAtMs: optNum,
     lastConnectedAtMs: optNum,
     lastSeenAtMs: optNum,
     lastSeenReason: optStr,
     approvedAtMs: optNum,
-    paired: z.boolean().optional(),
-    connected: z.boolean().optional(),
+    paired: z.boolean().optional().catch(undefined),
+    connected: z.boolean().optional().catch(undefined),
   })
   .passthrough();
 export type NodeInfo = z.infer<typeof NodeInfoSchema>;

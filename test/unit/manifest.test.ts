@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { NEEDED_BOT_SCOPES } from '../../src/doctor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -11,22 +12,23 @@ const root = path.resolve(here, '../..');
 const schemaPath = path.resolve(here, '../../../shared/slack/manifest.schema.json');
 
 /**
- * Every Web API method the bot may call → the bot scope it needs (`null`: none).
- * A method missing here fails the test: add it with the scope from its docs.slack.dev page.
+ * Every Web API method the bot may call → the bot scopes it needs (empty: none).
+ * A method missing here fails the test: add it with the scopes from its docs.slack.dev page.
  */
-const METHOD_SCOPES: Readonly<Record<string, string | null>> = {
-  'auth.test': null,
-  'chat.postMessage': 'chat:write',
-  'chat.update': 'chat:write',
-  'chat.postEphemeral': 'chat:write',
-  'chat.delete': 'chat:write',
-  'chat.getPermalink': null,
-  'usergroups.users.list': 'usergroups:read',
-  'files.uploadV2': 'files:write',
-  'conversations.info': 'channels:read',
-  'views.open': null,
-  'views.update': null,
-  'views.push': null,
+const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.delete': ['chat:write'],
+  'chat.getPermalink': [],
+  'usergroups.users.list': ['usergroups:read'],
+  'files.uploadV2': ['files:write'],
+  // The pairing channel (C… or G…) may be public or private: channels:read and groups:read respectively.
+  'conversations.info': ['channels:read', 'groups:read'],
+  'views.open': [],
+  'views.update': [],
+  'views.push': [],
 };
 
 /** Scopes no Web API call needs but the manifest must grant anyway. */
@@ -177,21 +179,24 @@ describe('manifest.yml', () => {
     });
 
     it('grants the scope of every method src/ calls', () => {
-      const missing = calls
-        .filter((c) => {
-          const scope = METHOD_SCOPES[c.method];
-          return typeof scope === 'string' && !botScopes.includes(scope);
-        })
-        .map((c) => `${METHOD_SCOPES[c.method]} for ${c.method} (${c.where})`);
+      const missing = calls.flatMap((c) =>
+        (METHOD_SCOPES[c.method] ?? [])
+          .filter((scope) => !botScopes.includes(scope))
+          .map((scope) => `${scope} for ${c.method} (${c.where})`),
+      );
       expect(missing, 'add these scopes to oauth_config.scopes.bot in manifest.yml').toEqual([]);
     });
 
     it('grants no scope the code does not use', () => {
-      const used = new Set(calls.map((c) => METHOD_SCOPES[c.method]).filter((s) => typeof s === 'string'));
+      const used = new Set(calls.flatMap((c) => METHOD_SCOPES[c.method] ?? []));
       const unused = botScopes.filter((s) => !used.has(s) && !(s in SCOPES_WITHOUT_CALLS));
       expect(unused, 'remove these scopes from manifest.yml: no call in src/ needs them').toEqual([]);
       expect(botScopes).toEqual(expect.arrayContaining(Object.keys(SCOPES_WITHOUT_CALLS)));
       expect(new Set(botScopes).size).toBe(botScopes.length);
+    });
+
+    it('grants exactly the scopes `doctor` checks for', () => {
+      expect([...botScopes].sort()).toEqual([...NEEDED_BOT_SCOPES].sort());
     });
   });
 });
