@@ -43,8 +43,12 @@ export interface HarnessOptions {
 }
 
 /** A fake gateway, a fake Slack and the whole bot wired to them over loopback. */
-export interface Harness {
+export interface Harness extends SlackBot {
   gateway: FakeGateway;
+}
+
+/** A fake Slack and the bot, connected to whichever gateway `gatewayUrl` names (fake or real). */
+export interface SlackBot {
   slack: FakeSlack;
   bot: Bot;
   logs: LogCapture;
@@ -54,11 +58,12 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Starts everything; call `stop()` in afterEach. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+/** Starts a fake Slack and the whole bot against `gateway`; `stop()` ends both (not the gateway). */
+export async function startSlackBot(
+  gateway: { url: string; token: string },
+  options: Omit<HarnessOptions, 'gateway'> = {},
+): Promise<SlackBot> {
   const mode = options.mode ?? 'socket';
-  const gateway = new FakeGateway({ token: SECRETS.gatewayToken, ...options.gateway });
-  await gateway.start();
   const slack = new FakeSlack({
     botToken: SECRETS.botToken,
     appToken: SECRETS.appToken,
@@ -75,12 +80,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   slack.allowInjection({ userIds: [APPROVER, ADMIN, STRANGER, 'U0SECOND01'] });
   const stateDir = options.stateDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-it-')));
   const logs = new LogCapture();
-  const env: Record<string, string> = {
+  const config = loadConfig({
     SLACK_BOT_TOKEN: SECRETS.botToken,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     OPENCLAW_GATEWAY_URL: gateway.url,
-    OPENCLAW_GATEWAY_TOKEN: SECRETS.gatewayToken,
+    OPENCLAW_GATEWAY_TOKEN: gateway.token,
     OPENCLAW_PAIRING_CHANNEL: CHANNEL,
     OPENCLAW_APPROVERS: APPROVER,
     OPENCLAW_ADMINS: ADMIN,
@@ -88,38 +93,51 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: 'debug',
     ...(mode === 'socket' ? { SLACK_APP_TOKEN: SECRETS.appToken } : { SLACK_SIGNING_SECRET: SECRETS.signingSecret }),
     ...options.env,
-  };
-  const config = loadConfig(env);
+  });
   const boot = async () => {
     const bot = await startBot({
       config,
       log: createLogger('debug', logs),
       reconcileIntervalMs: options.reconcileIntervalMs,
     });
-    await bot.gateway.waitUntilConnected(5_000);
+    await bot.gateway.waitUntilConnected(30_000);
     if (mode === 'socket') await slack.waitForSocketConnections(1, { timeoutMs: 5_000 });
     else slack.useHttp({ url: `http://127.0.0.1:${bot.port}/slack/events` });
     return bot;
   };
-  const harness: Harness = {
-    gateway,
+  const started: SlackBot = {
     slack,
     bot: await boot(),
     logs,
     stateDir,
     eventsUrl: '',
     async restartBot() {
-      await harness.bot.stop();
-      harness.bot = await boot();
-      return harness.bot;
+      await started.bot.stop();
+      started.bot = await boot();
+      started.eventsUrl = `http://127.0.0.1:${started.bot.port}/slack/events`;
+      return started.bot;
     },
     async stop() {
-      await harness.bot.stop();
+      await started.bot.stop();
       await slack.stop();
-      await gateway.stop();
       if (!options.stateDir) await fs.rm(stateDir, { recursive: true, force: true });
     },
   };
-  harness.eventsUrl = `http://127.0.0.1:${harness.bot.port}/slack/events`;
-  return harness;
+  started.eventsUrl = `http://127.0.0.1:${started.bot.port}/slack/events`;
+  return started;
+}
+
+/** Starts a fake gateway, a fake Slack and the bot; call `stop()` in afterEach. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const gateway = new FakeGateway({ token: SECRETS.gatewayToken, ...options.gateway });
+  await gateway.start();
+  const slackBot = await startSlackBot({ url: gateway.url, token: SECRETS.gatewayToken }, options);
+  const stopSlackBot = slackBot.stop;
+  return Object.assign(slackBot, {
+    gateway,
+    async stop() {
+      await stopSlackBot();
+      await gateway.stop();
+    },
+  });
 }
