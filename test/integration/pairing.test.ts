@@ -202,8 +202,29 @@ describe('pairing cards stay true', () => {
     }, 15_000);
     const posted = cards(h);
     expect(posted.length).toBeLessThan(10);
-    for (let i = 0; i < 40; i += 1) expect(posted.some((m) => json(m).includes(`fleet-${i}`))).toBe(true);
+    for (let i = 0; i < 40; i += 1) expect(posted.some((m) => json(m).includes(`fleet-${i}*`))).toBe(true);
     expect(h.slack.violations).toEqual([]);
+
+    // Each entry stays decidable on its own: reject fleet-7 from its digest menu.
+    const digest = posted.find((m) => json(m).includes('fleet-7*')) as StoredMessage;
+    const blockId = (digest.blocks ?? []).find((b) => JSON.stringify(b).includes('fleet-7*'))?.block_id as string;
+    await h.slack.action({
+      channel: CHANNEL,
+      messageTs: digest.ts,
+      actionId: 'pairing.decide',
+      blockId,
+      optionIndex: 1,
+      userId: APPROVER,
+    });
+    await until(() => expect(h?.gateway.callCount('node.pair.reject')).toBe(1));
+    const rejected = h.gateway.received.find((r) => r.method === 'node.pair.reject');
+    const fleet7 = h.bot.store.listByStatus('rejected')[0];
+    expect(fleet7?.request.displayName).toBe('fleet-7');
+    expect((rejected?.params as { requestId: string }).requestId).toBe(fleet7?.requestId);
+    await until(() => {
+      const updated = h?.slack.messages(CHANNEL).find((m) => m.ts === digest.ts) as StoredMessage;
+      expect(json(updated)).toMatch(/Rejected by/);
+    });
   });
 
   it('escapes hostile node names so nothing pings or links', async () => {

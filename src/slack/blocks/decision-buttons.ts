@@ -8,25 +8,40 @@ import { plainText } from './block-kit.js';
 export const APPROVE_ACTION_ID = 'pairing.approve';
 /** action_id of the Reject button. */
 export const REJECT_ACTION_ID = 'pairing.reject';
+/** action_id of the Approve/Reject overflow menu on digest entries. */
+export const DECIDE_ACTION_ID = 'pairing.decide';
 /** Longest button value Slack accepts. */
 export const BUTTON_VALUE_MAX = 2000;
+/** Longest option value Slack accepts (overflow menus). */
+export const OPTION_VALUE_MAX = 150;
 
 /** What a button carries: request kind, gateway request id and the fingerprint of what was shown. */
 export interface DecisionValue {
   readonly k: RequestKind;
   readonly r: string;
   readonly f: string;
+  /** Overflow options carry the decision itself; buttons carry it in their action_id. */
+  readonly d?: 'approve' | 'reject';
 }
 
-/** Returns the compact JSON button value (`<`, `>`, `&`, `@` as \u escapes), or undefined when it exceeds 2000 chars. */
-export function encodeDecisionValue(record: RequestRecord): string | undefined {
-  const value: DecisionValue = { k: record.kind, r: record.requestId, f: record.fingerprint };
+/** Returns the compact JSON button value (`<`, `>`, `&`, `@` as \u escapes), or undefined when it exceeds `max` chars. */
+export function encodeDecisionValue(
+  record: RequestRecord,
+  decision?: 'approve' | 'reject',
+  max = BUTTON_VALUE_MAX,
+): string | undefined {
+  const value: DecisionValue = {
+    k: record.kind,
+    r: record.requestId,
+    f: record.fingerprint,
+    ...(decision ? { d: decision } : {}),
+  };
   const json = JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/@/g, '\\u0040');
-  return Array.from(json).length <= BUTTON_VALUE_MAX && record.requestId !== '' ? json : undefined;
+  return Array.from(json).length <= max && record.requestId !== '' ? json : undefined;
 }
 
 /** Parses a button value back; undefined unless it is exactly the shape {@link encodeDecisionValue} writes. */
@@ -38,9 +53,10 @@ export function parseDecisionValue(value: string): DecisionValue | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { k, r, f } = parsed as Record<string, unknown>;
+  const { k, r, f, d } = parsed as Record<string, unknown>;
   if ((k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '' || typeof f !== 'string') return undefined;
-  return { k, r, f };
+  if (d !== undefined && d !== 'approve' && d !== 'reject') return undefined;
+  return d === undefined ? { k, r, f } : { k, r, f, d };
 }
 
 /** Returns the plain_text body of the confirm dialog (≤300), naming the subject and what it would be granted. */
@@ -90,4 +106,21 @@ export function renderDecisionActions(record: RequestRecord, id: string): types.
     accessibility_label: plain(`Reject ${name}`, 75),
   };
   return { type: 'actions', block_id: id, elements: [approve, reject] };
+}
+
+/** Returns the one-block Approve/Reject overflow menu for a digest entry, or undefined when a value exceeds 150 chars. */
+export function renderDecisionOverflow(record: RequestRecord): types.Overflow | undefined {
+  const approve = encodeDecisionValue(record, 'approve', OPTION_VALUE_MAX);
+  const reject = encodeDecisionValue(record, 'reject', OPTION_VALUE_MAX);
+  if (approve === undefined || reject === undefined) return undefined;
+  return {
+    type: 'overflow',
+    action_id: DECIDE_ACTION_ID,
+    options: [
+      { text: plainText('Approve', 75), value: approve },
+      { text: plainText('Reject', 75), value: reject },
+    ],
+    // Slack shows one confirm for the whole menu; on admin-sensitive requests it guards Approve (and Reject).
+    ...(isAdminSensitive(record.request) ? { confirm: renderApproveConfirm(record.request) } : {}),
+  };
 }

@@ -5,14 +5,13 @@ import {
   type Block,
   blockId,
   context,
-  divider,
   FALLBACK_MAX,
   header,
   type RenderedMessage,
   section,
   versionSuffix,
 } from './block-kit.js';
-import { renderDecisionActions } from './decision-buttons.js';
+import { renderDecisionOverflow } from './decision-buttons.js';
 import type { CardContext } from './pairing-card.js';
 import {
   displayName,
@@ -24,10 +23,14 @@ import {
   subjectNoun,
 } from './request-summary.js';
 
-/** Requests one digest message holds: header + note + 16 × (section, actions, divider) − 1 divider = 49 ≤ 50 blocks. */
-export const DIGEST_CAPACITY = 16;
+/**
+ * Requests one digest message holds: header + note + one section per request (Approve/Reject in its overflow
+ * menu) = 42 ≤ 50 blocks, and 40 × ≤230 chars (entry plus note) stays under Slack's ~12k cumulative text limit.
+ */
+export const DIGEST_CAPACITY = 40;
 
-const NAME_MAX = 60;
+const NAME_MAX = 48;
+const ENTRY_MAX = 180;
 const NOTICE_MAX = 400;
 
 /** Renders up to {@link DIGEST_CAPACITY} records (the caller chunks; extras are counted in a note, not rendered). */
@@ -39,8 +42,7 @@ export function renderPairingDigest(records: readonly RequestRecord[], ctx: Card
   const notes = digestNotes(records, ctx);
   if (notes.length > 0) blocks.push(context(blockId('dg.note', v), notes));
   shown.forEach((record, i) => {
-    if (i > 0) blocks.push(divider(blockId(`dg.${i}.div`, v)));
-    blocks.push(...entryBlocks(record, ctx, i, v));
+    blocks.push(entryBlock(record, ctx, i, v));
   });
   return { text: digestFallback(shown, records.length), blocks };
 }
@@ -66,20 +68,18 @@ function entryLine(record: RequestRecord): string {
   const widen = request.previouslyApproved ? ' · widening' : '';
   const head = `*${displayName(request, NAME_MAX)}* (${shortId(request)}) ${subjectNoun(request)}${platform}${tier}${widen}`;
   const outcome = outcomeLine(record);
-  return truncate(outcome ? `${head}\n${outcome}` : head, 600);
+  return truncate(outcome ? `${head}\n${outcome}` : head, ENTRY_MAX);
 }
 
-function entryBlocks(record: RequestRecord, ctx: CardContext, i: number, v: string): Block[] {
+function entryBlock(record: RequestRecord, ctx: CardContext, i: number, v: string): Block {
+  const id = blockId(`dg.${i}`, v);
   const line = entryLine(record);
-  if (record.status !== 'pending') return [section(blockId(`dg.${i}.s`, v), line)];
-  if (eligibleDeciders(record.request, ctx.deciders) === 0) {
-    return [section(blockId(`dg.${i}.s`, v), `${line}\n_Nobody is configured to decide this request._`)];
-  }
-  const actions = renderDecisionActions(record, blockId(`dg.${i}.a`, v));
-  if (!actions) {
-    return [section(blockId(`dg.${i}.s`, v), `${line}\n_Buttons hidden: the request id is too long for Slack._`)];
-  }
-  return [section(blockId(`dg.${i}.s`, v), line), actions];
+  if (record.status !== 'pending') return section(id, line);
+  if (eligibleDeciders(record.request, ctx.deciders) === 0)
+    return section(id, `${line}\n_Nobody may decide this yet._`);
+  const menu = renderDecisionOverflow(record);
+  if (!menu) return section(id, `${line}\n_Id too long for a menu: /openclaw approve &lt;id&gt;_`);
+  return { ...section(id, line), accessory: menu };
 }
 
 function digestFallback(shown: readonly RequestRecord[], total: number): string {

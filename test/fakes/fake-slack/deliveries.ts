@@ -80,6 +80,7 @@ export class Deliveries {
       actionTs,
       responseUrl: url,
       triggerId,
+      optionIndex: opts.optionIndex,
     });
     return { kind: 'action', payload, responseUrlId: id, responseUrl: url, triggerId };
   }

@@ -10,6 +10,8 @@ export interface ActionOptions {
   readonly actionId: string;
   readonly blockId?: string;
   readonly userId?: string;
+  /** For menus (overflow, static_select): which option is picked. Required for them, refused for buttons. */
+  readonly optionIndex?: number;
 }
 
 /** Slash-command fields a test may set; the rest get defaults. Snake case, as on the wire. */
@@ -103,8 +105,10 @@ export function buildBlockActionsPayload(args: {
   readonly actionTs: string;
   readonly responseUrl: string;
   readonly triggerId: string;
+  readonly optionIndex?: number | undefined;
 }): JsonObject {
   const { id, source, element } = args;
+  const selected = selectedOption(element, args.optionIndex);
   const m = source.message;
   return {
     type: 'block_actions',
@@ -137,8 +141,23 @@ export function buildBlockActionsPayload(args: {
         ...(element.text !== undefined ? { text: element.text } : {}),
         ...(element.value !== undefined ? { value: element.value } : {}),
         ...(element.style !== undefined ? { style: element.style } : {}),
+        ...(selected ? { selected_option: selected } : {}),
         action_ts: args.actionTs,
       },
     ],
   };
+}
+
+/** The option a menu click picks, as Slack sends it; throws when the click does not fit the element. */
+function selectedOption(element: JsonObject, index: number | undefined): JsonObject | undefined {
+  const isMenu = element.type === 'overflow' || element.type === 'static_select';
+  if (!isMenu) {
+    if (index !== undefined) throw new Error(`a ${String(element.type)} has no options to pick`);
+    return undefined;
+  }
+  const options = Array.isArray(element.options) ? element.options : [];
+  if (index === undefined) throw new Error(`clicking a ${String(element.type)} needs optionIndex`);
+  const option = options[index];
+  if (!isRecord(option)) throw new Error(`${String(element.type)} has no option ${index}`);
+  return { text: option.text, value: option.value };
 }

@@ -21,8 +21,13 @@ function fleet(count: number, make = (i: number) => makeRequest({ requestId: `re
   return Array.from({ length: count }, (_, i) => makeRecord(make(i), { updatedAtMs: NOW_MS + i }));
 }
 
-function actionBlocks(blocks: readonly Block[]) {
-  return blocks.flatMap((b) => (b.type === 'actions' ? [b] : []));
+/** The Approve/Reject overflow menus of a digest, one per decidable entry. */
+function menus(blocks: readonly Block[]) {
+  return blocks.flatMap((b) => (b.type === 'section' && b.accessory?.type === 'overflow' ? [b.accessory] : []));
+}
+
+function optionValues(menu: ReturnType<typeof menus>[number]) {
+  return menu.options.map((o) => JSON.parse(o.value ?? '') as { r: string; d: string });
 }
 
 describe('renderPairingDigest', () => {
@@ -31,25 +36,33 @@ describe('renderPairingDigest', () => {
     const digest = renderPairingDigest(records, { ...CTX, notice: EVIL.repeat(50) });
     expectSlackAccepts(digest);
     expect(digest.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS.message);
-    expect(actionBlocks(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
+    // Hostile request ids are too long for a 150-char option value: those entries point to /openclaw approve.
+    expect(menus(digest.blocks)).toHaveLength(0);
+    expect(JSON.stringify(digest.blocks)).toContain('/openclaw approve');
   });
 
-  it('gives each request its own Approve/Reject carrying that request id', () => {
+  it('gives each request its own Approve/Reject menu carrying that request id and decision', () => {
     const digest = renderPairingDigest(fleet(3), CTX);
     expectSlackAccepts(digest);
-    const values = actionBlocks(digest.blocks).map((b) => {
-      const [approve, reject] = b.elements;
-      expect(approve).toMatchObject({ action_id: 'pairing.approve', style: 'primary' });
-      expect(reject).toMatchObject({ action_id: 'pairing.reject', style: 'danger' });
-      return approve && 'value' in approve ? JSON.parse(approve.value ?? '') : undefined;
+    const values = menus(digest.blocks).map((menu) => {
+      expect(menu.action_id).toBe('pairing.decide');
+      return optionValues(menu);
     });
-    expect(values.map((v) => v.r)).toEqual(['req-0', 'req-1', 'req-2']);
+    expect(values.map(([approve]) => approve?.r)).toEqual(['req-0', 'req-1', 'req-2']);
+    expect(values.every(([approve, reject]) => approve?.d === 'approve' && reject?.d === 'reject')).toBe(true);
+  });
+
+  it('keeps a full digest of ordinary requests within 50 blocks, every entry decidable', () => {
+    const digest = renderPairingDigest(fleet(DIGEST_CAPACITY), CTX);
+    expectSlackAccepts(digest);
+    expect(digest.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS.message);
+    expect(menus(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
   });
 
   it('renders no more than DIGEST_CAPACITY requests and says how many were left out', () => {
     const digest = renderPairingDigest(fleet(DIGEST_CAPACITY + 5), { ...CTX, notice: 'rollout' });
     expectSlackAccepts(digest);
-    expect(actionBlocks(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
+    expect(menus(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
     expect(JSON.stringify(digest.blocks)).toContain('… and 5 more not shown');
   });
 
@@ -62,7 +75,7 @@ describe('renderPairingDigest', () => {
     ];
     const digest = renderPairingDigest(resolved, CTX);
     expectSlackAccepts(digest, [APPROVER]);
-    expect(actionBlocks(digest.blocks)).toHaveLength(1);
+    expect(menus(digest.blocks)).toHaveLength(1);
     const text = JSON.stringify(digest.blocks);
     expect(text).toContain(`✅ Approved by <@${APPROVER}>`);
     expect(text).toContain('⌛ Expired');
@@ -75,15 +88,15 @@ describe('renderPairingDigest', () => {
     );
     expectSlackAccepts(digest);
     expect(JSON.stringify(digest.blocks)).toContain('⚠️ *admin-sensitive*');
-    const [nodeActions, deviceActions] = actionBlocks(digest.blocks);
-    expect(nodeActions?.elements[0]).toHaveProperty('confirm');
-    expect(deviceActions?.elements[0]).not.toHaveProperty('confirm');
+    const [nodeMenu, deviceMenu] = menus(digest.blocks);
+    expect(nodeMenu).toHaveProperty('confirm');
+    expect(deviceMenu).not.toHaveProperty('confirm');
   });
 
   it('hides buttons and explains configuration when nobody may decide', () => {
     const digest = renderPairingDigest(fleet(4), { ...CTX, deciders: { approvers: 0, admins: 0 } });
     expectSlackAccepts(digest);
-    expect(actionBlocks(digest.blocks)).toEqual([]);
+    expect(menus(digest.blocks)).toEqual([]);
     expect(JSON.stringify(digest.blocks)).toContain('OPENCLAW_APPROVERS');
   });
 

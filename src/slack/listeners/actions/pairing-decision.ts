@@ -1,6 +1,12 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, OverflowAction, RespondFn } from '@slack/bolt';
 import type { DecisionResult, PairingDecider } from '../../../pairing/decider.js';
-import { APPROVE_ACTION_ID, parseDecisionValue, REJECT_ACTION_ID } from '../../blocks/decision-buttons.js';
+import {
+  APPROVE_ACTION_ID,
+  DECIDE_ACTION_ID,
+  type DecisionValue,
+  parseDecisionValue,
+  REJECT_ACTION_ID,
+} from '../../blocks/decision-buttons.js';
 import { mentionUser } from '../../escape.js';
 
 export interface PairingDecisionDeps {
@@ -11,34 +17,52 @@ export interface PairingDecisionDeps {
   observeAckMs?: (ms: number) => void;
 }
 
-/** Registers the Approve / Reject buttons: ack at once, decide, then tell the clicker privately what happened. */
+/** Registers Approve / Reject (card buttons and digest overflow menus): ack at once, decide, tell the clicker privately. */
 export function register(app: App, deps: PairingDecisionDeps): void {
   for (const actionId of [APPROVE_ACTION_ID, REJECT_ACTION_ID]) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, logger }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
       const started = performance.now();
       await ack();
       deps.observeAckMs?.(performance.now() - started);
       const value = parseDecisionValue(action.value ?? '');
-      if (!value) {
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: 'This button is not one of ours; nothing was done.',
-        });
-        return;
-      }
-      const result = await deps.decider.decide({
-        kind: value.k,
-        requestId: value.r,
-        fingerprint: value.f,
-        userId: body.user.id,
-        decision: actionId === APPROVE_ACTION_ID ? 'approve' : 'reject',
-      });
-      await deps.syncCards().catch((err) => logger.warn(`card sync after a decision failed: ${String(err)}`));
-      const text = describeResult(result);
-      if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
+      const decision = actionId === APPROVE_ACTION_ID ? 'approve' : 'reject';
+      await decideAndTell(deps, value, decision, body.user.id, respond);
     });
   }
+  app.action<BlockAction<OverflowAction>>(DECIDE_ACTION_ID, async ({ ack, body, action, respond }) => {
+    const started = performance.now();
+    await ack();
+    deps.observeAckMs?.(performance.now() - started);
+    const value = parseDecisionValue(action.selected_option?.value ?? '');
+    await decideAndTell(deps, value, value?.d, body.user.id, respond);
+  });
+}
+
+async function decideAndTell(
+  deps: PairingDecisionDeps,
+  value: DecisionValue | undefined,
+  decision: 'approve' | 'reject' | undefined,
+  userId: string,
+  respond: RespondFn,
+): Promise<void> {
+  if (!value || !decision) {
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'This button is not one of ours; nothing was done.',
+    });
+    return;
+  }
+  const result = await deps.decider.decide({
+    kind: value.k,
+    requestId: value.r,
+    fingerprint: value.f,
+    userId,
+    decision,
+  });
+  await deps.syncCards().catch(() => undefined);
+  const text = describeResult(result);
+  if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
 }
 
 /** The private note the clicker gets; undefined when the updated card says it all. */
