@@ -106,6 +106,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     isMember: principals.isMember,
     log: log.child({ component: 'decisions' }),
     onChange: () => publisher.schedule(),
+    onOutcome: (outcome) => metrics.decisions.inc({ outcome }),
     nowMs,
   });
 

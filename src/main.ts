@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { startBot } from './bot.js';
 import { loadConfig } from './config.js';
 import { formatChecklist, runDoctor } from './doctor.js';
@@ -11,8 +12,10 @@ async function doctor(): Promise<void> {
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
 
-/** Entry point: `node dist/main.js` runs the bot. */
+/** Entry point: `node dist/main.js` runs the bot (reading `.env` first when there is one). */
 async function main(): Promise<void> {
+  // Values already in the environment win over the file (loadEnvFile never overwrites them).
+  if (existsSync('.env')) process.loadEnvFile('.env');
   if (process.argv[2] === 'doctor') return doctor();
   let config: ReturnType<typeof loadConfig>;
   try {

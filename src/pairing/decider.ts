@@ -38,6 +38,8 @@ export interface PairingDeciderOptions {
   isMember: MembershipCheck;
   log: Logger;
   onChange: () => void;
+  /** Observes every click's outcome (metrics). */
+  onOutcome?: (outcome: DecisionResult['outcome']) => void;
   nowMs?: () => number;
 }
 
@@ -68,6 +70,12 @@ export class PairingDecider {
 
   /** Authorizes, claims, re-checks the surface, calls the gateway, and records the outcome. */
   async decide(input: DecisionInput): Promise<DecisionResult> {
+    const result = await this.decideOnce(input);
+    this.options.onOutcome?.(result.outcome);
+    return result;
+  }
+
+  private async decideOnce(input: DecisionInput): Promise<DecisionResult> {
     const { store } = this.options;
     const record = store.get(input.kind, input.requestId);
     if (!record) return { outcome: 'unknown' };
