@@ -89,16 +89,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
     nowMs,
   });
-  const watcher = new PairingWatcher({
+  const watcher: PairingWatcher = new PairingWatcher({
     gateway: nodes,
     events: gateway,
     store,
     log: log.child({ component: 'pairing' }),
     onChange: () => publisher.schedule(),
+    onReconciled: (): Promise<void> => decider.resumeClaims(),
     reconcileIntervalMs: options.reconcileIntervalMs,
     nowMs,
   });
-  const decider = new PairingDecider({
+  const decider: PairingDecider = new PairingDecider({
     gateway: nodes,
     store,
     watcher,
@@ -113,6 +114,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   registerWorkspaceGuard(app, slack, log);
   registerPairingDecision(app, {
     decider,
+    log: log.child({ component: 'clicks' }),
     syncCards: () => publisher.sync(),
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
   });
@@ -163,12 +165,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   gateway.onStateChange((s) => {
     if (s.state === 'reconnecting') metrics.gatewayReconnects.inc();
     alerts.onStatus(s);
-  });
-  let resumed = false;
-  gateway.onResync(() => {
-    if (resumed) return;
-    resumed = true;
-    void watcher.reconcile('startup').then(() => decider.resumeClaims());
   });
 
   watcher.start();

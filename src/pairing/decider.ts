@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { GatewayRequestError, isGatewayError } from '../errors.js';
+import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError, isGatewayError } from '../errors.js';
 import { fingerprintRequest } from '../slack/blocks/fingerprint.js';
+import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { PairingWatcher } from './pairing-watcher.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
 import type { DecisionClaim, PairingStore } from './store.js';
-import { toDeviceRequest, toNodeRequest } from './to-request.js';
 import { isAdminSensitive, type PairingRequest, type RequestKind, type RequestRecord } from './types.js';
 
 export interface DecisionInput {
@@ -46,6 +46,8 @@ export interface PairingDeciderOptions {
 /** Applies approve/reject clicks exactly once, only to the surface that was shown, only for allowed users. */
 export class PairingDecider {
   private readonly nowMs: () => number;
+  /** Claims being executed right now in this process (resumeClaims leaves them alone). */
+  private readonly inflight = new Set<string>();
 
   constructor(private readonly options: PairingDeciderOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -93,59 +95,65 @@ export class PairingDecider {
     return this.execute({ ...input, claimedAtMs: this.nowMs() }, record);
   }
 
-  /** Finishes claims left by a previous run (bot restarted after the click, before the gateway answered). */
+  /**
+   * Finishes claims whose outcome is unknown: left by a previous run (restart after the click, before the
+   * gateway answered) or by a call that timed out or lost its connection. Safe to call often.
+   */
   async resumeClaims(): Promise<void> {
     for (const claim of this.options.store.listClaims()) {
+      if (this.inflight.has(keyOf(claim))) continue;
       const record = this.options.store.get(claim.kind, claim.requestId);
       if (record?.status !== 'pending') {
         this.options.store.releaseClaim(claim.kind, claim.requestId);
         continue;
       }
-      await this.execute(claim, record);
+      await this.execute(claim, record, true);
     }
   }
 
-  private async execute(claim: DecisionClaim, record: RequestRecord): Promise<DecisionResult> {
-    const { store, log } = this.options;
+  private async execute(claim: DecisionClaim, record: RequestRecord, resumed = false): Promise<DecisionResult> {
+    const key = keyOf(claim);
+    this.inflight.add(key);
     try {
-      const current = await this.readCurrent(claim.kind, claim.requestId);
-      if (!current || fingerprintRequest(current) !== claim.fingerprint) {
-        return await this.onChanged(claim, current);
-      }
-      if (claim.kind === 'node') {
-        await (claim.decision === 'approve' ? this.options.gateway.pairApprove : this.options.gateway.pairReject).call(
-          this.options.gateway,
-          claim.requestId,
-        );
-      } else {
-        await (claim.decision === 'approve'
-          ? this.options.gateway.devicePairApprove
-          : this.options.gateway.devicePairReject
-        ).call(this.options.gateway, claim.requestId);
-      }
+      const current = await readPendingRequest(this.options.gateway, claim.kind, claim.requestId, this.nowMs());
+      if (!current && resumed) return await this.settleUnknown(claim, record);
+      if (!current || fingerprintRequest(current) !== claim.fingerprint) return await this.onChanged(claim, current);
+      await this.callGateway(claim);
     } catch (err) {
-      return this.onGatewayError(claim, record, err);
+      return await this.onGatewayError(claim, record, err);
+    } finally {
+      this.inflight.delete(key);
     }
+    return this.applied(claim, record);
+  }
+
+  private async callGateway(claim: DecisionClaim): Promise<void> {
+    const { gateway } = this.options;
+    const approve = claim.decision === 'approve';
+    if (claim.kind === 'node')
+      await (approve ? gateway.pairApprove(claim.requestId) : gateway.pairReject(claim.requestId));
+    else await (approve ? gateway.devicePairApprove(claim.requestId) : gateway.devicePairReject(claim.requestId));
+  }
+
+  /** Records a decision the gateway applied, credits the clicker and queues the card update and thread reply. */
+  private applied(claim: DecisionClaim, record: RequestRecord): DecisionResult {
+    const { store, log } = this.options;
     const now = this.nowMs();
-    store.resolve(
-      claim.kind,
-      claim.requestId,
-      claim.decision === 'approve' ? 'approved' : 'rejected',
-      {
-        via: 'slack',
-        userId: claim.userId,
-      },
-      now,
-    );
+    const status = claim.decision === 'approve' ? 'approved' : 'rejected';
+    store.resolve(claim.kind, claim.requestId, status, { via: 'slack', userId: claim.userId }, now);
     store.enqueueReply(claim.kind, claim.requestId, now);
     store.releaseClaim(claim.kind, claim.requestId);
     this.audit(claim, 'ok');
-    log.info(
-      { ...claim, actor: claim.userId },
-      `pairing request ${claim.decision === 'approve' ? 'approved' : 'rejected'}`,
-    );
+    log.info({ ...claim, actor: claim.userId }, `pairing request ${status}`);
     this.options.onChange();
     return { outcome: 'decided', record: store.get(claim.kind, claim.requestId) ?? record };
+  }
+
+  /** Our earlier call's outcome was unknown and the request is gone: credit the clicker if it went their way. */
+  private async settleUnknown(claim: DecisionClaim, record: RequestRecord): Promise<DecisionResult> {
+    const approved = await wasApproved(this.options.gateway, record, claim.claimedAtMs);
+    if (approved === (claim.decision === 'approve')) return this.applied(claim, record);
+    return this.onChanged(claim, undefined);
   }
 
   private async onChanged(claim: DecisionClaim, current: PairingRequest | undefined): Promise<DecisionResult> {
@@ -164,35 +172,21 @@ export class PairingDecider {
 
   private async onGatewayError(claim: DecisionClaim, record: RequestRecord, err: unknown): Promise<DecisionResult> {
     const { store, log } = this.options;
-    store.releaseClaim(claim.kind, claim.requestId);
     if (isGatewayError(err, 'INVALID_REQUEST') && /unknown requestId/.test((err as GatewayRequestError).message)) {
       // "unknown requestId" means gone or already resolved; the lists say which.
-      return this.onChanged(claim, undefined);
+      return this.settleUnknown(claim, record);
     }
-    const message = describeDecisionError(err);
+    const unknownOutcome = err instanceof GatewayClosedError || err instanceof GatewayTimeoutError;
+    // A refusal frees the request for another try; an unknown outcome keeps the claim until the lists tell.
+    if (!unknownOutcome) store.releaseClaim(claim.kind, claim.requestId);
+    const message = unknownOutcome
+      ? `the gateway did not confirm the ${claim.decision} (${(err as Error).message}); the bot re-checks and finishes it when the gateway answers`
+      : describeDecisionError(err);
     store.setError(claim.kind, claim.requestId, message, this.nowMs());
     this.audit(claim, 'failed', message);
     log.warn({ err, requestId: claim.requestId, decision: claim.decision }, 'pairing decision failed');
     this.options.onChange();
     return { outcome: 'failed', record: store.get(claim.kind, claim.requestId) ?? record, message };
-  }
-
-  private async readCurrent(kind: RequestKind, requestId: string): Promise<PairingRequest | undefined> {
-    const now = this.nowMs();
-    if (kind === 'node') {
-      const list = await this.options.gateway.pairList();
-      const raw = list.pending.find((r) => r.requestId === requestId);
-      return raw
-        ? toNodeRequest(
-            raw,
-            list.paired.find((p) => p.nodeId === raw.nodeId),
-            now,
-          )
-        : undefined;
-    }
-    const list = await this.options.gateway.devicePairList();
-    const raw = list.pending.find((r) => r.requestId === requestId);
-    return raw ? toDeviceRequest(raw, now) : undefined;
   }
 
   private audit(
@@ -212,6 +206,8 @@ export class PairingDecider {
     });
   }
 }
+
+const keyOf = (claim: Pick<DecisionClaim, 'kind' | 'requestId'>) => `${claim.kind}:${claim.requestId}`;
 
 /** Words for a refused or failed gateway call that tell the operator what to fix. */
 export function describeDecisionError(err: unknown): string {

@@ -20,6 +20,8 @@ export interface PairingWatcherOptions {
   log: Logger;
   /** Called whenever a card needs posting or updating. */
   onChange: () => void;
+  /** Called after every successful reconciliation (the decider finishes claims with unknown outcomes then). */
+  onReconciled?: () => Promise<void>;
   reconcileIntervalMs?: number;
   nowMs?: () => number;
 }
@@ -83,6 +85,7 @@ export class PairingWatcher {
         this.resolveGone(record, pairedDevices);
       }
       log.debug({ reason, nodes: nodes.pending.length, devices: devices.pending.length }, 'pairing state reconciled');
+      await this.options.onReconciled?.();
     } catch (err) {
       log.warn({ err, reason }, 'pairing reconciliation failed; will retry on the next resync or timer');
     }

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { GatewayRequestError } from '../../../src/errors.js';
+import { GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
 import type { NodePairList, NodePairRequest } from '../../../src/gateway/schemas.js';
 import { PairingDecider } from '../../../src/pairing/decider.js';
 import type { PairingGateway } from '../../../src/pairing/ports.js';
@@ -21,7 +21,8 @@ const raw = (commands: string[]): NodePairRequest => ({
 function stubGateway(pending: NodePairRequest[]) {
   const calls: string[] = [];
   let failWith: Error | undefined;
-  const list = async (): Promise<NodePairList> => ({ pending, paired: [] });
+  const paired: NodePairList['paired'] = [];
+  const list = async (): Promise<NodePairList> => ({ pending, paired });
   const gateway: PairingGateway = {
     pairList: list,
     devicePairList: async () => ({ pending: [], paired: [] }),
@@ -38,7 +39,12 @@ function stubGateway(pending: NodePairRequest[]) {
     devicePairApprove: async () => ({}),
     devicePairReject: async () => ({}),
   };
-  return { gateway, calls, failNext: (err: Error) => (failWith = err) };
+  /** The gateway applies an approval (the request leaves the pending list, the node is paired). */
+  const applyApproval = (request: NodePairRequest, approvedAtMs: number) => {
+    pending.splice(pending.indexOf(request), 1);
+    paired.push({ nodeId: request.nodeId, caps: request.caps, commands: request.commands, approvedAtMs });
+  };
+  return { gateway, calls, failNext: (err: Error | undefined) => (failWith = err), applyApproval };
 }
 
 function setup(shown: string[], current: NodePairRequest[]) {
@@ -156,5 +162,49 @@ describe('PairingDecider', () => {
     expect(result.outcome).toBe('refused');
     expect(t.calls).toEqual([]);
     expect(t.store.listAudit(1)[0]).toMatchObject({ actor: 'U1', outcome: 'refused' });
+  });
+
+  it('keeps the claim when the outcome is unknown and credits the clicker once the gateway shows it applied', async () => {
+    const request = raw(['ollama.models']);
+    const t = setup(['ollama.models'], [request]);
+    t.failNext(new GatewayTimeoutError('node.pair.approve', 30_000, true));
+    const input = {
+      kind: 'node' as const,
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'U1',
+      decision: 'approve' as const,
+    };
+    const first = await t.decider.decide(input);
+    expect(first.outcome).toBe('failed');
+    expect(t.store.listClaims()).toHaveLength(1);
+    expect((await t.decider.decide({ ...input, userId: 'UADMIN' })).outcome).toBe('already');
+
+    // The approval did land on the gateway after all.
+    t.applyApproval(request, Date.now());
+    t.failNext(undefined);
+    await t.decider.resumeClaims();
+    expect(t.calls).toEqual(['approve:req-1']);
+    expect(t.store.get('node', 'req-1')).toMatchObject({
+      status: 'approved',
+      resolvedBy: { via: 'slack', userId: 'U1' },
+    });
+    expect(t.store.listClaims()).toEqual([]);
+  });
+
+  it('retries a claim with an unknown outcome when the request is still pending', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    t.failNext(new GatewayTimeoutError('node.pair.approve', 30_000, true));
+    await t.decider.decide({
+      kind: 'node',
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'U1',
+      decision: 'approve',
+    });
+    t.failNext(undefined);
+    await t.decider.resumeClaims();
+    expect(t.calls).toEqual(['approve:req-1', 'approve:req-1']);
+    expect(t.store.get('node', 'req-1')?.status).toBe('approved');
   });
 });

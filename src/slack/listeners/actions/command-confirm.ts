@@ -16,17 +16,17 @@ type Stored =
 
 /** Confirm / Cancel of a confirmation prompt: only its requester, only once, only while fresh. */
 export function register(app: App, deps: CommandDeps): void {
-  app.action<BlockAction<ButtonAction>>(CANCEL_ACTION_ID, async ({ ack, action, body, respond }) => {
+  app.action<BlockAction<ButtonAction>>(CANCEL_ACTION_ID, async ({ ack, action, body }) => {
     await ack();
     const claimed = deps.store.claimConfirmation(action.value ?? '', body.user.id, CONFIRM_TTL_MS, deps.nowMs());
     if (claimed)
       await respondReliably(
-        respond,
+        body.response_url,
         { replace_original: true, ...renderNotice('Cancelled; nothing was run.') },
         deps.log,
       );
   });
-  app.action<BlockAction<ButtonAction>>(CONFIRM_ACTION_ID, async ({ ack, action, body, respond }) => {
+  app.action<BlockAction<ButtonAction>>(CONFIRM_ACTION_ID, async ({ ack, action, body }) => {
     await ack();
     const stored = deps.store.claimConfirmation(action.value ?? '', body.user.id, CONFIRM_TTL_MS, deps.nowMs()) as
       | Stored
@@ -36,11 +36,11 @@ export function register(app: App, deps: CommandDeps): void {
         'This confirmation was already used, has expired, or is not yours.',
         'Nothing was run.',
       );
-      await respondReliably(respond, { replace_original: false, ...message }, deps.log);
+      await respondReliably(body.response_url, { replace_original: false, ...message }, deps.log);
       return;
     }
     const answer = await runConfirmed(deps, stored, body.user.id);
-    await respondReliably(respond, { replace_original: true, ...answer }, deps.log);
+    await respondReliably(body.response_url, { replace_original: true, ...answer }, deps.log);
   });
 }
 

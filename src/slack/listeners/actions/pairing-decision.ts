@@ -1,4 +1,5 @@
-import type { App, BlockAction, ButtonAction, OverflowAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
+import type { Logger } from 'pino';
 import type { DecisionResult, PairingDecider } from '../../../pairing/decider.js';
 import {
   APPROVE_ACTION_ID,
@@ -8,9 +9,11 @@ import {
   REJECT_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
 import { mentionUser } from '../../escape.js';
+import { respondReliably } from '../../respond-reliably.js';
 
 export interface PairingDecisionDeps {
   decider: PairingDecider;
+  log: Logger;
   /** Called after every decision so the card catches up at once. */
   syncCards: () => Promise<void>;
   /** Records the click latency (ack) for metrics. */
@@ -20,21 +23,21 @@ export interface PairingDecisionDeps {
 /** Registers Approve / Reject (card buttons and digest overflow menus): ack at once, decide, tell the clicker privately. */
 export function register(app: App, deps: PairingDecisionDeps): void {
   for (const actionId of [APPROVE_ACTION_ID, REJECT_ACTION_ID]) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       const started = performance.now();
       await ack();
       deps.observeAckMs?.(performance.now() - started);
       const value = parseDecisionValue(action.value ?? '');
       const decision = actionId === APPROVE_ACTION_ID ? 'approve' : 'reject';
-      await decideAndTell(deps, value, decision, body.user.id, respond);
+      await decideAndTell(deps, value, decision, body.user.id, body.response_url);
     });
   }
-  app.action<BlockAction<OverflowAction>>(DECIDE_ACTION_ID, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<OverflowAction>>(DECIDE_ACTION_ID, async ({ ack, body, action }) => {
     const started = performance.now();
     await ack();
     deps.observeAckMs?.(performance.now() - started);
     const value = parseDecisionValue(action.selected_option?.value ?? '');
-    await decideAndTell(deps, value, value?.d, body.user.id, respond);
+    await decideAndTell(deps, value, value?.d, body.user.id, body.response_url);
   });
 }
 
@@ -43,14 +46,11 @@ async function decideAndTell(
   value: DecisionValue | undefined,
   decision: 'approve' | 'reject' | undefined,
   userId: string,
-  respond: RespondFn,
+  responseUrl: string | undefined,
 ): Promise<void> {
   if (!value || !decision) {
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      text: 'This button is not one of ours; nothing was done.',
-    });
+    const text = 'This button is not one of ours; nothing was done.';
+    await respondReliably(responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
     return;
   }
   const result = await deps.decider.decide({
@@ -62,7 +62,7 @@ async function decideAndTell(
   });
   await deps.syncCards().catch(() => undefined);
   const text = describeResult(result);
-  if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
+  if (text) await respondReliably(responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
 }
 
 /** The private note the clicker gets; undefined when the updated card says it all. */

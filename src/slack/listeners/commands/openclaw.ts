@@ -5,13 +5,13 @@ import { respondReliably } from '../../respond-reliably.js';
 
 /** `/openclaw …`: ack at once (even while the gateway is slow or down), answer through response_url. */
 export function register(app: App, deps: CommandDeps, observeAckMs?: (ms: number) => void): void {
-  app.command('/openclaw', async ({ ack, command, respond }) => {
+  app.command('/openclaw', async ({ ack, command }) => {
     const started = performance.now();
     await ack();
     observeAckMs?.(performance.now() - started);
     const log = deps.log.child({ user: command.user_id, channel: command.channel_id });
     const answer = await runCommand(deps, command.text ?? '', command.user_id);
     const { share, ...message } = answer;
-    await respondReliably(respond, { ...message, response_type: share ? 'in_channel' : 'ephemeral' }, log);
+    await respondReliably(command.response_url, { ...message, response_type: share ? 'in_channel' : 'ephemeral' }, log);
   });
 }
