@@ -184,12 +184,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     metrics,
     slack,
     async stop() {
-      watcher.stop();
-      await alerts.stop();
-      await publisher.stop();
-      await gateway.stop();
+      // Stop taking new work, finish what is in flight (bounded), then close the gateway session and the store.
       if (config.slack.socketMode) await app.stop();
-      await server.stop();
+      const serverClosed = server.stop();
+      watcher.stop();
+      await decider.drain(5_000);
+      await publisher.stop(5_000);
+      await alerts.stop();
+      await gateway.stop();
+      await serverClosed;
       store.close();
     },
   };

@@ -29,8 +29,11 @@ export class HealthServer {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Stops accepting connections; idle keep-alive sockets are closed, requests in flight may finish. */
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    await closed;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

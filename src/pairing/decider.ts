@@ -53,6 +53,12 @@ export class PairingDecider {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
+  /** Waits (bounded) until no decision is being executed in this process. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
   /** Who may decide this request, as a sentence for refusals and cards. */
   async authorize(userId: string, request: PairingRequest): Promise<{ ok: true } | { ok: false; reason: string }> {
     const { approvers, admins } = this.options.access;

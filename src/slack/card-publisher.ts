@@ -73,13 +73,14 @@ export class CardPublisher {
     return this.options.store.listDirty(1).length === 0 && this.options.store.listReplies(1).length === 0;
   }
 
-  /** Stops scheduling; waits (bounded) for a running sync. */
+  /** Delivers what is queued (one last bounded sync), then stops scheduling. Undelivered work stays in the store. */
   async stop(timeoutMs = 5_000): Promise<void> {
-    this.stopped = true;
     clearTimeout(this.timer);
-    if (this.running) {
-      await Promise.race([this.running, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-    }
+    this.timer = undefined;
+    const flushed = this.running ? this.running.then(() => this.sync()) : this.sync();
+    this.stopped = true;
+    await Promise.race([flushed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    clearTimeout(this.timer);
   }
 
   private async syncOnce(): Promise<void> {
