@@ -19,7 +19,15 @@ export interface CheckResult {
 }
 
 /** Bot scopes the code needs (manifest.yml grants exactly these). */
-export const NEEDED_BOT_SCOPES = ['commands', 'chat:write', 'usergroups:read', 'channels:read', 'groups:read'] as const;
+export const NEEDED_BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'usergroups:read',
+  'channels:read',
+  'groups:read',
+  'channels:history',
+  'groups:history',
+] as const;
 
 /** Runs every check in order and returns the checklist; never throws. */
 export async function runDoctor(env: NodeJS.ProcessEnv, log: Logger): Promise<CheckResult[]> {

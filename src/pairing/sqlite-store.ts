@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEntry, CardLocation, DecisionClaim, PairingStore } from './store.js';
+import type { AuditEntry, CardLocation, DecisionClaim, PairingStore, QueuedReply } from './store.js';
 import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
   kind TEXT NOT NULL, request_id TEXT NOT NULL, subject_id TEXT NOT NULL, request_json TEXT NOT NULL,
   fingerprint TEXT NOT NULL, status TEXT NOT NULL, channel TEXT, ts TEXT, resolved_by TEXT,
-  resolved_at_ms INTEGER, last_error TEXT, dirty INTEGER NOT NULL DEFAULT 1, version INTEGER NOT NULL DEFAULT 1,
+  resolved_at_ms INTEGER, last_error TEXT, dirty INTEGER NOT NULL DEFAULT 1, version INTEGER NOT NULL DEFAULT 1, post_attempt_ms INTEGER,
   created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL,
   PRIMARY KEY (kind, request_id));
 CREATE INDEX IF NOT EXISTS requests_status ON requests (status);
@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS claims (
   kind TEXT NOT NULL, request_id TEXT NOT NULL, decision TEXT NOT NULL, user_id TEXT NOT NULL,
   fingerprint TEXT NOT NULL, claimed_at_ms INTEGER NOT NULL, PRIMARY KEY (kind, request_id));
 CREATE TABLE IF NOT EXISTS replies (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, request_id TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, request_id TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+  attempted_at_ms INTEGER);
 CREATE TABLE IF NOT EXISTS confirmations (
   id TEXT PRIMARY KEY, user_id TEXT NOT NULL, action TEXT NOT NULL, payload_json TEXT NOT NULL,
   status TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
@@ -39,6 +40,7 @@ interface RequestRow {
   resolved_at_ms: number | null;
   last_error: string | null;
   version: number;
+  post_attempt_ms: number | null;
   created_at_ms: number;
   updated_at_ms: number;
 }
@@ -64,6 +66,7 @@ const toRecord = (row: RequestRow): RequestRecord => ({
   resolvedAtMs: row.resolved_at_ms ?? undefined,
   lastError: row.last_error ?? undefined,
   version: row.version,
+  postAttemptAtMs: row.post_attempt_ms ?? undefined,
   createdAtMs: row.created_at_ms,
   updatedAtMs: row.updated_at_ms,
 });
@@ -87,6 +90,24 @@ export class SqliteStore implements PairingStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    this.addColumnIfMissing('requests', 'post_attempt_ms', 'INTEGER');
+    this.addColumnIfMissing('replies', 'attempted_at_ms', 'INTEGER');
+  }
+
+  /** Upgrades a state.db written by an older version in place. */
+  private addColumnIfMissing(table: string, column: string, type: string): void {
+    const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+
+  markPostAttempt(kind: RequestKind, requestId: string, nowMs: number): void {
+    this.db
+      .prepare('UPDATE requests SET post_attempt_ms = ? WHERE kind = ? AND request_id = ?')
+      .run(nowMs, kind, requestId);
+  }
+
+  markReplyAttempt(id: number, nowMs: number): void {
+    this.db.prepare('UPDATE replies SET attempted_at_ms = ? WHERE id = ?').run(nowMs, id);
   }
 
   /** Opens `state.db` in the state folder. */
@@ -211,13 +232,16 @@ export class SqliteStore implements PairingStore {
       .run(kind, requestId, nowMs);
   }
 
-  listReplies(limit: number): { id: number; kind: RequestKind; requestId: string }[] {
-    const rows = this.db.prepare('SELECT id, kind, request_id FROM replies ORDER BY id LIMIT ?').all(limit) as {
-      id: number;
-      kind: RequestKind;
-      request_id: string;
-    }[];
-    return rows.map((r) => ({ id: r.id, kind: r.kind, requestId: r.request_id }));
+  listReplies(limit: number): QueuedReply[] {
+    const rows = this.db
+      .prepare('SELECT id, kind, request_id, attempted_at_ms FROM replies ORDER BY id LIMIT ?')
+      .all(limit) as { id: number; kind: RequestKind; request_id: string; attempted_at_ms: number | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      requestId: r.request_id,
+      attemptedAtMs: r.attempted_at_ms ?? undefined,
+    }));
   }
 
   deleteReply(id: number): void {

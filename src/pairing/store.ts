@@ -28,6 +28,14 @@ export interface CardLocation {
   readonly ts: string;
 }
 
+/** A thread reply waiting to be posted; `attemptedAtMs` is set once a post was tried (it may have landed). */
+export interface QueuedReply {
+  readonly id: number;
+  readonly kind: RequestKind;
+  readonly requestId: string;
+  readonly attemptedAtMs: number | undefined;
+}
+
 /** Lasting state of requests, their cards, in-flight decisions and the audit log. */
 export interface PairingStore {
   /** Inserts a newly seen pending request; returns false when the id is already known (a request is posted once, ever). */
@@ -65,7 +73,11 @@ export interface PairingStore {
   listClaims(): DecisionClaim[];
   /** Queues a thread reply under a card, delivered by the publisher. */
   enqueueReply(kind: RequestKind, requestId: string, nowMs: number): void;
-  listReplies(limit: number): { id: number; kind: RequestKind; requestId: string }[];
+  listReplies(limit: number): QueuedReply[];
+  /** Notes that a card post is about to be tried: after a crash or a lost answer, Slack is checked before posting again. */
+  markPostAttempt(kind: RequestKind, requestId: string, nowMs: number): void;
+  /** The same for a thread reply. */
+  markReplyAttempt(id: number, nowMs: number): void;
   deleteReply(id: number): void;
   /** Saves an action waiting for its requester's confirmation click (e.g. system.run, remove). */
   createConfirmation(id: string, userId: string, action: string, payload: unknown, nowMs: number): void;

@@ -52,6 +52,8 @@ export interface RequestRecord {
   readonly lastError: string | undefined;
   /** Bumped on every change; a card synced at an older version is stale. */
   readonly version: number;
+  /** When a post of this card was last tried (it may have landed even if the answer was lost). */
+  readonly postAttemptAtMs: number | undefined;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }

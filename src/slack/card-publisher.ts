@@ -7,10 +7,11 @@ import { renderDecisionReply } from './blocks/decision-reply.js';
 import type { CardContext } from './blocks/pairing-card.js';
 import { renderPairingCard } from './blocks/pairing-card.js';
 import { DIGEST_CAPACITY, renderPairingDigest } from './blocks/pairing-digest.js';
+import { cardMetadata, findPostedCards, isReplyPosted, replyMetadata, requestKey } from './posted-check.js';
 import { describeSlackError, retryDelayMs } from './slack-errors.js';
 
 export interface CardPublisherOptions {
-  client: Pick<WebClient, 'chat'>;
+  client: Pick<WebClient, 'chat' | 'conversations'>;
   store: PairingStore;
   channel: string;
   log: Logger;
@@ -140,25 +141,71 @@ export class CardPublisher {
   }
 
   private async postReplies(): Promise<void> {
-    const { store } = this.options;
+    const { store, client } = this.options;
     for (const reply of store.listReplies(BATCH)) {
       const record = store.get(reply.kind, reply.requestId);
       if (!record?.ts || !record.channel) {
         if (!record || record.ts === '') store.deleteReply(reply.id);
         continue;
       }
-      const message = renderDecisionReply(record);
-      await this.call('chat.postMessage', () =>
-        this.options.client.chat.postMessage({ channel: record.channel ?? '', thread_ts: record.ts, ...message }),
-      );
+      const location = { channel: record.channel, ts: record.ts };
+      // A reply tried before may have landed although its answer was lost (or the bot crashed): look first.
+      const posted =
+        reply.attemptedAtMs !== undefined &&
+        (await this.call('conversations.replies', () =>
+          isReplyPosted(client, location.channel, location.ts, reply.id),
+        ));
+      if (!posted) {
+        store.markReplyAttempt(reply.id, this.nowMs());
+        const message = renderDecisionReply(record);
+        await this.call('chat.postMessage', () =>
+          client.chat.postMessage({
+            channel: location.channel,
+            thread_ts: location.ts,
+            ...message,
+            metadata: replyMetadata(reply.id),
+          }),
+        );
+      }
       store.deleteReply(reply.id);
     }
   }
 
   private async post(records: RequestRecord[], message: RenderedMessage): Promise<void> {
-    const { channel, store, log } = this.options;
+    const { channel, store, log, client } = this.options;
+    const keys = records.map((r) => requestKey(r.kind, r.requestId));
+    const attempts = records.flatMap((r) => (r.postAttemptAtMs === undefined ? [] : [r.postAttemptAtMs]));
+    if (attempts.length > 0) {
+      // An earlier post may have landed with its answer lost: adopt that message instead of posting twice.
+      const found = await this.call('conversations.history', () =>
+        findPostedCards(client, channel, keys, Math.min(...attempts)),
+      );
+      const adopted = records.filter((r) => found.has(requestKey(r.kind, r.requestId)));
+      for (const r of adopted) {
+        store.markSynced(
+          r.kind,
+          r.requestId,
+          { channel, ts: found.get(requestKey(r.kind, r.requestId)) ?? '' },
+          r.version,
+        );
+        store.markDirty(r.kind, r.requestId);
+      }
+      if (adopted.length > 0) {
+        // The rest are posted (re-rendered without the adopted ones) on the next pass.
+        if (adopted.length < records.length) this.again = true;
+        return;
+      }
+    }
+    const now = this.nowMs();
+    for (const r of records) store.markPostAttempt(r.kind, r.requestId, now);
     const result = await this.call('chat.postMessage', () =>
-      this.options.client.chat.postMessage({ channel, ...message, unfurl_links: false, unfurl_media: false }),
+      client.chat.postMessage({
+        channel,
+        ...message,
+        metadata: cardMetadata(keys),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
     );
     const ts = result.ts ?? '';
     for (const r of records)

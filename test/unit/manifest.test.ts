@@ -26,6 +26,9 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'files.uploadV2': ['files:write'],
   // The pairing channel (C… or G…) may be public or private: channels:read and groups:read respectively.
   'conversations.info': ['channels:read', 'groups:read'],
+  // Reading the pairing channel back (public or private) to never post a card or reply twice.
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'views.open': [],
   'views.update': [],
   'views.push': [],

@@ -64,6 +64,7 @@ export function makeRecord(request: PairingRequest, overrides: Partial<RequestRe
     requestId: request.requestId,
     request,
     fingerprint: '0123456789abcdef',
+    postAttemptAtMs: undefined,
     status: 'pending',
     channel: 'C0PAIRING',
     ts: '1700000000.000100',

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { APPROVER, CHANNEL } from '../support/bot-harness.js';
+import { cardFor, cards, cardsFor, checkAndStop, ORDINARY, until } from './support/fault-kit.js';
+import { type ProxiedHarness, startProxiedHarness } from './support/proxied-harness.js';
+
+let h: ProxiedHarness | undefined;
+afterEach(async () => {
+  await checkAndStop(h);
+  h = undefined;
+});
+
+// Slack acted on the call (the message exists) but the bot never saw the answer: a retry must not post it again.
+// FakeSlack.dropNext cannot show this (it drops before storing anything), hence the proxy. The publisher tags its
+// posts with message metadata and reads the channel back before posting again (src/slack/posted-check.ts).
+describe('chat.postMessage whose answer is lost after Slack posted it', () => {
+  it('leaves exactly one card per request', async () => {
+    h = await startProxiedHarness();
+    const harness = h;
+    harness.proxy.loseAnswerOfNext('chat.postMessage');
+    const requestId = harness.gateway.requestNodePairing({ displayName: 'lost-answer', commands: ORDINARY });
+    await until(() => expect(harness.proxy.lost).toEqual(['chat.postMessage']));
+    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
+    await harness.bot.publisher.sync();
+    expect(cardsFor(harness, requestId)).toHaveLength(1);
+    expect(cards(harness)).toHaveLength(1);
+  });
+
+  it('leaves exactly one decision reply in the thread', async () => {
+    h = await startProxiedHarness();
+    const harness = h;
+    harness.gateway.requestNodePairing({ displayName: 'lost-reply', commands: ORDINARY });
+    const card = await cardFor(harness, 'lost-reply');
+    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true));
+    harness.proxy.loseAnswerOfNext('chat.postMessage');
+    await harness.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER });
+    await until(() => expect(harness.proxy.lost).toEqual(['chat.postMessage']));
+    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
+    await harness.bot.publisher.sync();
+    expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
+  });
+});
