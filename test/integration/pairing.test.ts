@@ -217,10 +217,10 @@ describe('pairing cards stay true', () => {
       userId: APPROVER,
     });
     await until(() => expect(h?.gateway.callCount('node.pair.reject')).toBe(1));
-    const rejected = h.gateway.received.find((r) => r.method === 'node.pair.reject');
+    const rejected = h.gateway.received.find((r) => r.method === 'node.pair.reject') as { params: unknown };
     const fleet7 = h.bot.store.listByStatus('rejected')[0];
     expect(fleet7?.request.displayName).toBe('fleet-7');
-    expect((rejected?.params as { requestId: string }).requestId).toBe(fleet7?.requestId);
+    expect((rejected.params as { requestId: string }).requestId).toBe(fleet7?.requestId);
     await until(() => {
       const updated = h?.slack.messages(CHANNEL).find((m) => m.ts === digest.ts) as StoredMessage;
       expect(json(updated)).toMatch(/Rejected by/);
