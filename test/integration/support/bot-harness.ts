@@ -40,6 +40,8 @@ export interface HarnessOptions {
   slack?: Partial<FakeSlackOptions>;
   stateDir?: string;
   reconcileIntervalMs?: number;
+  /** Where the bot sends Web API calls; defaults to the fake's own URL (a test may put a proxy in between). */
+  slackApiUrl?: (slack: FakeSlack) => Promise<string>;
 }
 
 /** A fake gateway, a fake Slack and the whole bot wired to them over loopback. */
@@ -82,7 +84,7 @@ export async function startSlackBot(
   const logs = new LogCapture();
   const config = loadConfig({
     SLACK_BOT_TOKEN: SECRETS.botToken,
-    SLACK_API_URL: slack.apiUrl,
+    SLACK_API_URL: options.slackApiUrl ? await options.slackApiUrl(slack) : slack.apiUrl,
     PORT: '0',
     OPENCLAW_GATEWAY_URL: gateway.url,
     OPENCLAW_GATEWAY_TOKEN: gateway.token,
