@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResponseDelivery } from '../fakes/fake-slack/types.js';
 import { ADMIN, APPROVER, CHANNEL, type Harness, STRANGER, startHarness } from './support/bot-harness.js';
 
+const MODES = ['socket', 'http'] as const;
+
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
@@ -44,9 +46,9 @@ describe.each(['socket', 'http'] as const)('/openclaw (%s mode)', (mode) => {
   });
 });
 
-describe('/openclaw invoke', () => {
+describe.each(MODES)('/openclaw invoke (%s mode)', (mode) => {
   it('invokes an ordinary command for an invoker with its own idempotency key each time', async () => {
-    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h = await startHarness({ mode, env: { OPENCLAW_INVOKERS: INVOKER } });
     h.gateway.addNode({ displayName: 'beta', commands: ['ollama.models'], approved: true, connected: true });
     h.gateway.setInvokeHandler(() => ({ models: ['llama'] }));
     expect(body(await ask(h, 'invoke beta ollama.models {}', INVOKER))).toContain('llama');
@@ -60,7 +62,7 @@ describe('/openclaw invoke', () => {
   });
 
   it('refuses invoke to people outside OPENCLAW_INVOKERS and admin-sensitive commands to non-admins', async () => {
-    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h = await startHarness({ mode, env: { OPENCLAW_INVOKERS: INVOKER } });
     h.gateway.addNode({
       displayName: 'gamma',
       commands: ['system.which', 'ollama.models'],
@@ -74,14 +76,14 @@ describe('/openclaw invoke', () => {
   });
 
   it('keeps system.run off unless allowed, then runs it once after the admin confirms', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.addNode({ displayName: 'shell', commands: ['system.run'], approved: true, connected: true });
     expect(body(await ask(h, 'invoke shell system.run {"command":["echo","hi"]}', ADMIN))).toMatch(
       /OPENCLAW_ALLOW_SYSTEM_RUN/,
     );
     await h.stop();
 
-    h = await startHarness({ env: { OPENCLAW_ALLOW_SYSTEM_RUN: 'true' } });
+    h = await startHarness({ mode, env: { OPENCLAW_ALLOW_SYSTEM_RUN: 'true' } });
     h.gateway.addNode({ displayName: 'shell', commands: ['system.run'], approved: true, connected: true });
     const handle = await h.slack.command('invoke shell system.run {"command":["echo","hi"]}', {
       user_id: ADMIN,
@@ -100,7 +102,7 @@ describe('/openclaw invoke', () => {
   });
 
   it('explains bad JSON with its position and unknown nodes with suggestions, without calling the gateway', async () => {
-    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h = await startHarness({ mode, env: { OPENCLAW_INVOKERS: INVOKER } });
     h.gateway.addNode({ displayName: 'delta', commands: ['ollama.models'], approved: true, connected: true });
     expect(body(await ask(h, 'invoke delta ollama.models {"a":1,,}', INVOKER))).toMatch(/position/);
     expect(body(await ask(h, 'invoke deltx ollama.models', INVOKER))).toMatch(/delta/);
@@ -108,15 +110,15 @@ describe('/openclaw invoke', () => {
   });
 
   it('says the node is offline when the gateway answers NOT_CONNECTED', async () => {
-    h = await startHarness({ env: { OPENCLAW_INVOKERS: INVOKER } });
+    h = await startHarness({ mode, env: { OPENCLAW_INVOKERS: INVOKER } });
     h.gateway.addNode({ displayName: 'sleepy', commands: ['ollama.models'], approved: true, connected: false });
     expect(body(await ask(h, 'invoke sleepy ollama.models', INVOKER))).toMatch(/offline|not connected/i);
   });
 });
 
-describe('/openclaw mutations', () => {
+describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
   it('renames for approvers only and audits it', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     const node = h.gateway.addNode({ displayName: 'old-name', commands: [], approved: true, connected: true });
     expect(body(await ask(h, 'rename old-name new-name', STRANGER))).toMatch(/OPENCLAW_APPROVERS/);
     await ask(h, 'rename old-name new-name', APPROVER);
@@ -127,7 +129,7 @@ describe('/openclaw mutations', () => {
   });
 
   it('lists pending requests and approves one by id', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     const requestId = h.gateway.requestNodePairing({ displayName: 'waiting', commands: ['ollama.models'] });
     await until(() => expect(h?.bot.store.listByStatus('pending')).toHaveLength(1));
     expect(body(await ask(h, 'pending'))).toContain('waiting');
@@ -136,12 +138,12 @@ describe('/openclaw mutations', () => {
   });
 
   it('explains the removed seed commands', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     expect(body(await ask(h, 'pair-request'))).toMatch(/2026\.7/);
   });
 
   it('answers within 3 s while the gateway is slow, and says when it is down', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.delayResponses(4_000);
     const handle = await h.slack.command('nodes', { user_id: STRANGER, channel_id: CHANNEL });
     expect(handle.ackMs).toBeLessThan(1_000);
@@ -152,7 +154,7 @@ describe('/openclaw mutations', () => {
   });
 
   it('renders hostile input inert', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     for (const text of [
       '<!channel> hi',
       'describe <@U0ADMIN001>',

@@ -5,6 +5,8 @@ import { ADMIN, APPROVER, CHANNEL, type Harness, SECRETS, STRANGER, startHarness
 const HEADLESS = ['system.run', 'system.which', 'browser.proxy'];
 const ORDINARY = ['ollama.models'];
 
+const MODES = ['socket', 'http'] as const;
+
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
@@ -53,9 +55,9 @@ describe.each(['socket', 'http'] as const)('pairing cards (%s mode)', (mode) => 
   });
 });
 
-describe('pairing decisions', () => {
+describe.each(MODES)('pairing decisions (%s mode)', (mode) => {
   it('refuses an approver on an admin-sensitive request without calling the gateway, and lets an admin approve', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.requestNodePairing({ displayName: 'shell-host', commands: HEADLESS });
     const card = await cardFor(h, 'shell-host');
     const refused = await h.slack.action({
@@ -73,7 +75,7 @@ describe('pairing decisions', () => {
   });
 
   it('refuses people on neither list', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.requestNodePairing({ displayName: 'plain', commands: ORDINARY });
     const card = await cardFor(h, 'plain');
     const click = await h.slack.action({
@@ -89,6 +91,7 @@ describe('pairing decisions', () => {
 
   it('accepts members of a configured user group', async () => {
     h = await startHarness({
+      mode,
       env: { OPENCLAW_APPROVERS: 'S0OPSGROUP' },
       slack: { usergroups: { S0OPSGROUP: [STRANGER] } },
     });
@@ -101,6 +104,7 @@ describe('pairing decisions', () => {
   it('makes exactly one gateway call when two approvers click at once, and tells the second who decided', async () => {
     // Slack's per-channel post limit is exercised elsewhere; here it would only slow 20 rounds down.
     h = await startHarness({
+      mode,
       env: { OPENCLAW_APPROVERS: `${APPROVER},U0SECOND01` },
       slack: { rateLimit: { perChannelPerSec: 1000, burst: 1000 } },
     });
@@ -123,7 +127,7 @@ describe('pairing decisions', () => {
   });
 
   it('marks a card superseded when the node asks again with a wider surface, and posts the new request', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     const nodeId = 'a'.repeat(64);
     h.gateway.requestNodePairing({ nodeId, displayName: 'widening', commands: ORDINARY });
     const card = await cardFor(h, 'widening');
@@ -139,7 +143,7 @@ describe('pairing decisions', () => {
   });
 
   it('shows a gateway refusal on the card and keeps it actionable', async () => {
-    h = await startHarness({ env: { OPENCLAW_GATEWAY_SCOPES: 'operator.read,operator.write,operator.pairing' } });
+    h = await startHarness({ mode, env: { OPENCLAW_GATEWAY_SCOPES: 'operator.read,operator.write,operator.pairing' } });
     h.gateway.requestNodePairing({ displayName: 'needs-admin', commands: HEADLESS });
     const card = await cardFor(h, 'needs-admin');
     await h.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: ADMIN });
@@ -154,9 +158,9 @@ describe('pairing decisions', () => {
   });
 });
 
-describe('pairing cards stay true', () => {
+describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
   it('marks a card approved outside Slack when the CLI approves it', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     const requestId = h.gateway.requestNodePairing({ displayName: 'cli-approved', commands: ORDINARY });
     const card = await cardFor(h, 'cli-approved');
     h.gateway.resolveNodeRequestExternally(requestId, 'approved');
@@ -168,7 +172,7 @@ describe('pairing cards stay true', () => {
   });
 
   it('marks an expired device request as expired on the next reconciliation', async () => {
-    h = await startHarness({ reconcileIntervalMs: 100 });
+    h = await startHarness({ mode, reconcileIntervalMs: 100 });
     const requestId = h.gateway.requestDevicePairing({ displayName: 'laptop', scopes: ['operator.read'] });
     const card = await cardFor(h, 'laptop');
     h.gateway.expireRequest(requestId);
@@ -178,7 +182,7 @@ describe('pairing cards stay true', () => {
   });
 
   it('posts each request once, across reconnects and a bot restart, and posts what arrived while it was down', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.requestNodePairing({ displayName: 'first', commands: ORDINARY });
     await cardFor(h, 'first');
     h.gateway.dropConnections();
@@ -194,7 +198,7 @@ describe('pairing cards stay true', () => {
   });
 
   it('coalesces a burst into digests that keep every request decidable', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     for (let i = 0; i < 40; i += 1) h.gateway.requestNodePairing({ displayName: `fleet-${i}`, commands: ORDINARY });
     await until(() => {
       expect(h?.bot.store.listByStatus('pending')).toHaveLength(40);
@@ -228,7 +232,7 @@ describe('pairing cards stay true', () => {
   });
 
   it('escapes hostile node names so nothing pings or links', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.requestNodePairing({
       displayName: '<!channel> <@U999> <https://evil.example|click> &amp;',
       commands: ORDINARY,
@@ -238,7 +242,7 @@ describe('pairing cards stay true', () => {
   });
 
   it('keeps every configured secret out of the logs', async () => {
-    h = await startHarness();
+    h = await startHarness({ mode });
     h.gateway.requestNodePairing({ displayName: 'log-check', commands: ORDINARY });
     await cardFor(h, 'log-check');
     for (const secret of Object.values(SECRETS)) expect(h.logs.text).not.toContain(secret);
