@@ -27,6 +27,8 @@ export const NEEDED_BOT_SCOPES = [
   'groups:read',
   'channels:history',
   'groups:history',
+  'files:write',
+  'im:write',
 ] as const;
 
 /** Runs every check in order and returns the checklist; never throws. */

@@ -109,6 +109,20 @@ describe.each(MODES)('/openclaw invoke (%s mode)', (mode) => {
     expect(h.gateway.callCount('node.invoke')).toBe(0);
   });
 
+  it('truncates long output and attaches it in full in a DM with the caller', async () => {
+    h = await startHarness({ mode, env: { OPENCLAW_INVOKERS: INVOKER } });
+    h.gateway.addNode({ displayName: 'chatty', commands: ['ollama.models'], approved: true, connected: true });
+    const models = Array.from({ length: 2_000 }, (_, i) => `model-${i}-<@U0ADMIN001>`);
+    h.gateway.setInvokeHandler(() => ({ models }));
+    const answer = body(await ask(h, 'invoke chatty ollama.models', INVOKER));
+    expect(answer).toMatch(/Output truncated/);
+    await until(() => expect(h?.slack.files()).toHaveLength(1));
+    const [file] = h.slack.files();
+    expect(file).toMatchObject({ channel_id: `D${INVOKER.slice(1)}` });
+    expect(Number(file?.size)).toBeGreaterThan(JSON.stringify(models).length);
+    expect(h.slack.violations).toEqual([]);
+  });
+
   it('says the node is offline when the gateway answers NOT_CONNECTED', async () => {
     h = await startHarness({ mode, env: { OPENCLAW_INVOKERS: INVOKER } });
     h.gateway.addNode({ displayName: 'sleepy', commands: ['ollama.models'], approved: true, connected: false });

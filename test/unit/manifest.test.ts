@@ -29,6 +29,8 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   // Reading the pairing channel back (public or private) to never post a card or reply twice.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  // A DM with the caller, for the full output of an ephemeral invoke answer.
+  'conversations.open': ['im:write'],
   'views.open': [],
   'views.update': [],
   'views.push': [],

@@ -5,6 +5,7 @@ import type { NodeManager } from '../../gateway/nodes.js';
 import type { PairingDecider } from '../../pairing/decider.js';
 import type { MembershipCheck } from '../../pairing/ports.js';
 import type { PairingStore } from '../../pairing/store.js';
+import type { Attachment } from '../attach-output.js';
 import type { RenderedMessage } from '../blocks/block-kit.js';
 
 /** Everything a slash command may touch. */
@@ -28,9 +29,10 @@ export interface CommandDeps {
   syncCards: () => Promise<void>;
 }
 
-/** What a command answers: a message, optionally shared in the channel. */
+/** What a command answers: a message, optionally shared in the channel, optionally full output as a file. */
 export interface Answer extends RenderedMessage {
   readonly share?: boolean;
+  readonly attachment?: Attachment | undefined;
 }
 
 /** The Slack tiers a user holds (admins hold everything). */

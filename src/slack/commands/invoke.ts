@@ -61,13 +61,16 @@ export async function executeInvoke(
       idempotencyKey: deps.newId(),
     });
     audit(deps, userId, command, 'ok', node.nodeId);
-    const { text, blocks } = renderInvokeResult({
-      node,
-      command: command.command,
-      result,
-      durationMs: performance.now() - started,
-    });
-    return { text, blocks };
+    const durationMs = performance.now() - started;
+    const rendered = renderInvokeResult({ node, command: command.command, result, durationMs });
+    const { text, blocks } = rendered;
+    if (!rendered.truncated) return { text, blocks };
+    const title = `${command.command} on ${node.displayName ?? node.nodeId.slice(0, 12)}`;
+    return {
+      text,
+      blocks,
+      attachment: { filename: `${command.command}-output.txt`, content: rendered.fullText, title },
+    };
   } catch (err) {
     audit(deps, userId, command, 'failed', err instanceof Error ? err.name : 'error');
     return renderInvokeError(err, { timeoutMs: command.timeoutMs, command: command.command });

@@ -47,3 +47,12 @@ export function conversationReplies(args: JsonObject, ctx: ChatContext): JsonObj
   const replies = ctx.store.messages.filter((m) => m.channel === channel && m.thread_ts === ts && m.ts !== ts);
   return { ok: true, messages: [parent, ...replies].map((m) => present(m, args, ctx)), has_more: false };
 }
+
+/** conversations.open: a DM between the bot and one user (`D` + the user id), created on first use. */
+export function conversationOpen(args: JsonObject, ctx: ChatContext): JsonObject {
+  const users = str(args.users).split(',').filter(Boolean);
+  if (users.length !== 1 || !/^[UW][A-Z0-9]+$/.test(users[0] ?? '')) return { ok: false, error: 'user_not_found' };
+  const id = `D${(users[0] ?? '').slice(1)}`;
+  if (!ctx.store.channels.has(id)) ctx.store.addChannel(id, { isMember: true, isPrivate: true });
+  return { ok: true, channel: { id } };
+}

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ChatContext, postEphemeral, postMessage, updateMessage } from './chat-methods.js';
 import type { FaultInjector } from './faults.js';
 import type { FileUploads } from './files.js';
-import { conversationHistory, conversationReplies } from './history-methods.js';
+import { conversationHistory, conversationOpen, conversationReplies } from './history-methods.js';
 import { authTest, conversationInfo, listUsergroupUsers, openView, type WorkspaceIdentity } from './other-methods.js';
 import type { ChannelRateLimiter } from './rate-limiter.js';
 import { parseApiArgs, readBody } from './request-body.js';
@@ -56,6 +56,7 @@ export class WebApi {
       'conversations.info': (a) => conversationInfo(a, store),
       'conversations.history': (a) => conversationHistory(a, chat),
       'conversations.replies': (a) => conversationReplies(a, chat),
+      'conversations.open': (a) => conversationOpen(a, chat),
       'files.getUploadURLExternal': (a) => files.getUploadUrl(a),
       'files.completeUploadExternal': (a) => files.complete(a),
       'apps.connections.open': () => deps.openConnection(),

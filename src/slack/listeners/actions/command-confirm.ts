@@ -1,7 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Command } from '../../../commands/parse-command.js';
 import { renderError } from '../../../commands/render-error.js';
-import type { CommandDeps } from '../../commands/command-context.js';
+import { attachOutput } from '../../attach-output.js';
+import type { Answer, CommandDeps } from '../../commands/command-context.js';
 import { CANCEL_ACTION_ID, CONFIRM_ACTION_ID } from '../../commands/confirmation.js';
 import { executeInvoke } from '../../commands/invoke.js';
 import { renderNotice } from '../../commands/notice.js';
@@ -26,7 +27,7 @@ export function register(app: App, deps: CommandDeps): void {
         deps.log,
       );
   });
-  app.action<BlockAction<ButtonAction>>(CONFIRM_ACTION_ID, async ({ ack, action, body }) => {
+  app.action<BlockAction<ButtonAction>>(CONFIRM_ACTION_ID, async ({ ack, action, body, client }) => {
     await ack();
     const stored = deps.store.claimConfirmation(action.value ?? '', body.user.id, CONFIRM_TTL_MS, deps.nowMs()) as
       | Stored
@@ -39,12 +40,16 @@ export function register(app: App, deps: CommandDeps): void {
       await respondReliably(body.response_url, { replace_original: false, ...message }, deps.log);
       return;
     }
-    const answer = await runConfirmed(deps, stored, body.user.id);
+    const { attachment, ...answer } = await runConfirmed(deps, stored, body.user.id);
     await respondReliably(body.response_url, { replace_original: true, ...answer }, deps.log);
+    if (attachment) {
+      const target = { userId: body.user.id, channelId: body.channel?.id ?? '', shared: false };
+      await attachOutput(client, target, attachment, deps.log);
+    }
   });
 }
 
-async function runConfirmed(deps: CommandDeps, stored: Stored, userId: string) {
+async function runConfirmed(deps: CommandDeps, stored: Stored, userId: string): Promise<Answer> {
   if (stored.action === 'invoke') {
     const { nodeId, command } = stored.payload;
     return executeInvoke(deps, { nodeId, displayName: undefined }, command, userId);
