@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { AppError, ErrorCode, GatewayClosedError, GatewayRequestError, GatewaySchemaError } from '../errors.js';
+import {
+  AppError,
+  ErrorCode,
+  GatewayClosedError,
+  type GatewayErrorShape,
+  GatewayRequestError,
+  GatewaySchemaError,
+} from '../errors.js';
 import { describeConnectFailure } from './connect-failures.js';
 import { buildConnectParams, type DeviceSigner, type GatewayAuth } from './connect-params.js';
 import { EventBus, type EventHandler, type ResyncReason } from './event-bus.js';
@@ -290,13 +297,10 @@ export class GatewayClient {
     this.dispatchEvent(frame);
   }
 
-  private toRequestError(id: string, error: unknown): GatewayRequestError {
-    const parsed = error as { code?: unknown; message?: unknown } | undefined;
-    return new GatewayRequestError(this.pending.methodOf(id) ?? 'unknown', {
-      code: typeof parsed?.code === 'string' ? parsed.code : 'UNKNOWN',
-      message: typeof parsed?.message === 'string' ? parsed.message : 'no message',
-      ...(error as object),
-    });
+  /** `error` already passed the frame schema; a failed response without one still becomes a typed error. */
+  private toRequestError(id: string, error: GatewayErrorShape | undefined): GatewayRequestError {
+    const method = this.pending.methodOf(id) ?? 'unknown';
+    return new GatewayRequestError(method, error ?? { code: 'UNKNOWN', message: 'the gateway gave no error details' });
   }
 
   private async handshake(socket: WebSocket, payload: unknown): Promise<void> {
