@@ -1,10 +1,9 @@
-import type { DevicePairList, NodeList, NodePairList } from '../gateway/schemas.js';
+import type { DevicePairList, NodePairList } from '../gateway/schemas.js';
 
 /** What the pairing domain needs from the gateway session (NodeManager + GatewayClient satisfy it). */
 export interface PairingGateway {
   pairList(): Promise<NodePairList>;
   devicePairList(): Promise<DevicePairList>;
-  list(): Promise<NodeList>;
   pairApprove(requestId: string): Promise<unknown>;
   pairReject(requestId: string): Promise<unknown>;
   devicePairApprove(requestId: string): Promise<unknown>;

@@ -26,7 +26,6 @@ function stubGateway(pending: NodePairRequest[]) {
   const gateway: PairingGateway = {
     pairList: list,
     devicePairList: async () => ({ pending: [], paired: [] }),
-    list: async () => ({ nodes: [] }),
     pairApprove: async (id) => {
       calls.push(`approve:${id}`);
       if (failWith) throw failWith;
