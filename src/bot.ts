@@ -13,6 +13,7 @@ import { SqliteStore } from './pairing/sqlite-store.js';
 import type { PairingStore } from './pairing/store.js';
 import { CardPublisher } from './slack/card-publisher.js';
 import type { CommandDeps } from './slack/commands/command-context.js';
+import { NodeDirectory } from './slack/commands/node-directory.js';
 import { GatewayAlerts } from './slack/gateway-alerts.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
 import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
@@ -120,6 +121,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   const commandDeps: CommandDeps = {
     nodes,
+    directory: new NodeDirectory(nodes),
     gatewayStatus: () => gateway.getStatus(),
     store,
     decider,

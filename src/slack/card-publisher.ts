@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { PairingStore } from '../pairing/store.js';
+import type { CardLocation, PairingStore } from '../pairing/store.js';
 import type { RequestRecord } from '../pairing/types.js';
 import type { RenderedMessage } from './blocks/block-kit.js';
 import { renderDecisionReply } from './blocks/decision-reply.js';
@@ -24,6 +24,8 @@ export interface CardPublisherOptions {
 }
 
 const BATCH = 1000;
+/** A digest posted this recently still takes new requests of the same burst. */
+const BURST_WINDOW_MS = 10_000;
 
 /** Brings Slack in line with the store: posts new cards (digests in a burst), updates changed ones, posts thread replies. Failed calls stay queued and are retried, honouring Retry-After. */
 export class CardPublisher {
@@ -33,6 +35,7 @@ export class CardPublisher {
   private again = false;
   private failures = 0;
   private stopped = false;
+  private openDigest: { location: CardLocation; postedAtMs: number } | undefined;
 
   constructor(private readonly options: CardPublisherOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -113,14 +116,34 @@ export class CardPublisher {
       // Resolved before it was ever shown (e.g. superseded in the same burst): nothing to post.
       store.markSynced(record.kind, record.requestId, { channel: '', ts: '' }, record.version);
     }
-    if (fresh.length > (this.options.coalesceThreshold ?? 3)) {
-      for (let i = 0; i < fresh.length; i += DIGEST_CAPACITY) {
-        const chunk = fresh.slice(i, i + DIGEST_CAPACITY);
-        await this.post(chunk, renderPairingDigest(chunk, this.context()));
+    const rest = this.fillOpenDigest(fresh);
+    const inBurst = this.openDigest !== undefined && this.nowMs() - this.openDigest.postedAtMs < BURST_WINDOW_MS;
+    if (rest.length > (this.options.coalesceThreshold ?? 3) || (inBurst && rest.length > 0)) {
+      for (let i = 0; i < rest.length; i += DIGEST_CAPACITY) {
+        const chunk = rest.slice(i, i + DIGEST_CAPACITY);
+        const location = await this.post(chunk, renderPairingDigest(chunk, this.context()));
+        if (location) this.openDigest = { location, postedAtMs: this.nowMs() };
       }
       return;
     }
-    for (const record of fresh) await this.post([record], renderPairingCard(record, this.context()));
+    for (const record of rest) await this.post([record], renderPairingCard(record, this.context()));
+  }
+
+  /**
+   * During a burst, new requests join the digest posted last while it has room: a chat.update instead of a new
+   * post, which Slack limits to about one per second per channel. Returns the requests that did not fit.
+   */
+  private fillOpenDigest(fresh: RequestRecord[]): RequestRecord[] {
+    const open = this.openDigest;
+    if (!open || fresh.length === 0 || this.nowMs() - open.postedAtMs >= BURST_WINDOW_MS) return fresh;
+    const { store } = this.options;
+    const room = DIGEST_CAPACITY - store.listByCard(open.location).length;
+    const joining = fresh.slice(0, Math.max(0, room));
+    for (const r of joining) {
+      store.markSynced(r.kind, r.requestId, open.location, r.version);
+      store.markDirty(r.kind, r.requestId); // updateChanged re-renders the digest with them
+    }
+    return fresh.slice(joining.length);
   }
 
   private async updateChanged(): Promise<void> {
@@ -171,7 +194,8 @@ export class CardPublisher {
     }
   }
 
-  private async post(records: RequestRecord[], message: RenderedMessage): Promise<void> {
+  /** Posts one card or digest; returns where it landed (undefined when an earlier post was adopted instead). */
+  private async post(records: RequestRecord[], message: RenderedMessage): Promise<CardLocation | undefined> {
     const { channel, store, log, client } = this.options;
     const keys = records.map((r) => requestKey(r.kind, r.requestId));
     const attempts = records.flatMap((r) => (r.postAttemptAtMs === undefined ? [] : [r.postAttemptAtMs]));
@@ -193,7 +217,7 @@ export class CardPublisher {
       if (adopted.length > 0) {
         // The rest are posted (re-rendered without the adopted ones) on the next pass.
         if (adopted.length < records.length) this.again = true;
-        return;
+        return undefined;
       }
     }
     const now = this.nowMs();
@@ -207,13 +231,13 @@ export class CardPublisher {
         unfurl_media: false,
       }),
     );
-    const ts = result.ts ?? '';
-    for (const r of records)
-      store.markSynced(r.kind, r.requestId, { channel: result.channel ?? channel, ts }, r.version);
+    const location = { channel: result.channel ?? channel, ts: result.ts ?? '' };
+    for (const r of records) store.markSynced(r.kind, r.requestId, location, r.version);
     log.info(
-      { ts, requests: records.map((r) => r.requestId) },
+      { ts: location.ts, requests: records.map((r) => r.requestId) },
       records.length > 1 ? 'posted a pairing digest' : 'posted a pairing card',
     );
+    return location;
   }
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {

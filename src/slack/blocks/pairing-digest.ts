@@ -25,12 +25,14 @@ import {
 
 /**
  * Requests one digest message holds: header + note + one section per request (Approve/Reject in its overflow
- * menu) = 42 ≤ 50 blocks, and 40 × ≤230 chars (entry plus note) stays under Slack's ~12k cumulative text limit.
+ * menu) = 48 ≤ 50 blocks, and 46 × ≤210 chars stays under Slack's ~12k cumulative text limit.
  */
-export const DIGEST_CAPACITY = 40;
+export const DIGEST_CAPACITY = 46;
 
 const NAME_MAX = 48;
-const ENTRY_MAX = 180;
+/** An entry's line; with a note it stays within ENTRY_WITH_NOTE_MAX. */
+const ENTRY_MAX = 150;
+const ENTRY_WITH_NOTE_MAX = 210;
 const NOTICE_MAX = 400;
 
 /** Renders up to {@link DIGEST_CAPACITY} records (the caller chunks; extras are counted in a note, not rendered). */
@@ -76,9 +78,13 @@ function entryBlock(record: RequestRecord, ctx: CardContext, i: number, v: strin
   const line = entryLine(record);
   if (record.status !== 'pending') return section(id, line);
   if (eligibleDeciders(record.request, ctx.deciders) === 0)
-    return section(id, `${line}\n_Nobody may decide this yet._`);
+    return section(id, truncate(`${line}\n_Nobody may decide this yet._`, ENTRY_WITH_NOTE_MAX));
   const menu = renderDecisionOverflow(record);
-  if (!menu) return section(id, `${line}\n_Id too long for a menu: /openclaw approve &lt;id&gt;_`);
+  if (!menu)
+    return section(
+      id,
+      truncate(`${line}\n_Id too long for a menu: /openclaw approve &lt;id&gt;_`, ENTRY_WITH_NOTE_MAX),
+    );
   return { ...section(id, line), accessory: menu };
 }
 

@@ -7,10 +7,13 @@ import type { MembershipCheck } from '../../pairing/ports.js';
 import type { PairingStore } from '../../pairing/store.js';
 import type { Attachment } from '../attach-output.js';
 import type { RenderedMessage } from '../blocks/block-kit.js';
+import type { NodeDirectory } from './node-directory.js';
 
 /** Everything a slash command may touch. */
 export interface CommandDeps {
   nodes: NodeManager;
+  /** node.list shared for a moment between commands and clicks. */
+  directory: NodeDirectory;
   gatewayStatus: () => GatewayStatus;
   store: PairingStore;
   decider: PairingDecider;

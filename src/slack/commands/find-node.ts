@@ -8,7 +8,7 @@ export async function findNode(
   deps: CommandDeps,
   ref: string,
 ): Promise<{ ok: true; node: NodeInfo } | { ok: false; answer: Answer }> {
-  const { nodes } = await deps.nodes.list();
+  const nodes = await deps.directory.list();
   const resolution = resolveNode(ref, nodes);
   if (resolution.kind === 'found') return { ok: true, node: resolution.node };
   if (resolution.kind === 'ambiguous') {

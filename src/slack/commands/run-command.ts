@@ -51,7 +51,7 @@ async function execute(
     case 'presence':
       return renderPresence(await deps.nodes.systemPresence(), deps.gatewayStatus(), deps.nowMs());
     case 'nodes': {
-      const { nodes } = await deps.nodes.list();
+      const nodes = await deps.directory.list();
       return renderNodesPage(nodes, { filter: command.filter, page: 0, nowMs: deps.nowMs() });
     }
     case 'describe': {
@@ -65,6 +65,7 @@ async function execute(
       const found = await findNode(deps, command.node);
       if (!found.ok) return found.answer;
       await deps.nodes.rename(found.node.nodeId, command.name);
+      deps.directory.invalidate();
       audit(deps, userId, command, 'ok', `${found.node.nodeId} renamed`);
       return renderNotice('Renamed.', `Node ${found.node.nodeId.slice(0, 12)} is now called ${command.name}.`);
     }

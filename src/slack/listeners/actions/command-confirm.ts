@@ -58,6 +58,7 @@ async function runConfirmed(deps: CommandDeps, stored: Stored, userId: string): 
   const command: Command = { kind: 'remove', node: nodeId };
   try {
     await deps.nodes.pairRemove(nodeId);
+    deps.directory.invalidate();
     audit(deps, userId, command, 'ok');
     return renderNotice('Node removed.', `Node ${nodeId.slice(0, 12)} was unpaired and disconnected.`);
   } catch (err) {

@@ -11,7 +11,7 @@ export function register(app: App, deps: CommandDeps): void {
       await ack();
       const value = decodePageValue(action.value ?? '');
       if (!value) return;
-      const { nodes } = await deps.nodes.list();
+      const nodes = await deps.directory.list();
       const page = renderNodesPage(nodes, { filter: value.filter, page: value.page, nowMs: deps.nowMs() });
       await respondReliably(
         body.response_url,
