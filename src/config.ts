@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { ConfigError } from './errors.js';
 
 /** Scopes the bot asks for by default: read for queries, write for invoke, pairing and admin for approvals. */
@@ -31,12 +31,22 @@ const bool = z
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ required_error: 'required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions'
+          : 'must be text',
+    })
     .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short; copy it from Basic Information').optional(),
   SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
-  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 to 65535')
+    .max(65535, 'must be 0 to 65535')
+    .default(3000),
   OPENCLAW_GATEWAY_URL: z
     .string()
     .url('must be a ws:// or wss:// URL')
@@ -47,7 +57,12 @@ const schema = z.object({
   OPENCLAW_GATEWAY_SCOPES: list('an operator scope such as operator.read', /^operator\.[a-z.]+$/),
   OPENCLAW_CLIENT_NAME: z.string().max(64).default('openclaw-slack-ops'),
   OPENCLAW_PAIRING_CHANNEL: z
-    .string({ required_error: 'required: the channel id (C… or G…) where pairing cards are posted' })
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: the channel id (C… or G…) where pairing cards are posted'
+          : 'must be text',
+    })
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)'),
   OPENCLAW_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_ADMINS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
@@ -58,7 +73,7 @@ const schema = z.object({
   OPENCLAW_ALERT_AFTER_MS: z.coerce
     .number({ message: 'must be a number of milliseconds (0 turns alerts off)' })
     .int()
-    .min(0)
+    .min(0, 'must be 0 or more')
     .default(60_000),
   STATE_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Challenge } from './frames.js';
 

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /** The gateway's error object on a failed response. */
 export const GatewayErrorSchema = z
   .object({
     code: z.string(),
     message: z.string(),
-    details: z.record(z.unknown()).optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
     retryable: z.boolean().optional(),
     retryAfterMs: z.number().optional(),
   })
@@ -48,7 +48,7 @@ export const HelloOkSchema = z
       .object({ methods: z.array(z.string()).default([]), events: z.array(z.string()).default([]) })
       .passthrough()
       .optional(),
-    snapshot: z.record(z.unknown()).optional(),
+    snapshot: z.record(z.string(), z.unknown()).optional(),
     auth: z
       .object({
         method: z.string().optional(),

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { GatewayMethodRemovedError, GatewaySchemaError } from '../errors.js';
 import { formatIssues } from './frames.js';
 import {
@@ -126,7 +126,7 @@ export class NodeManager {
     return this.gateway.request('node.event', input);
   }
 
-  private async call<S extends z.ZodTypeAny>(method: string, params: unknown, schema: S, timeoutMs?: number) {
+  private async call<S extends z.ZodType>(method: string, params: unknown, schema: S, timeoutMs?: number) {
     const payload = await this.gateway.request(method, params, timeoutMs ? { timeoutMs } : {});
     const parsed = schema.safeParse(payload);
     if (!parsed.success) throw new GatewaySchemaError(`${method} result`, formatIssues(parsed.error));

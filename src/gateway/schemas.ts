@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 // Informational fields are lenient: a value of an unexpected type becomes "absent" instead of failing the
 // whole result (the live gateway sends e.g. `sessionHost: true`). Identifiers stay strict.

@@ -1,6 +1,9 @@
 import type { NodeManager } from '../../gateway/nodes.js';
 import type { NodeInfo } from '../../gateway/schemas.js';
 
+/** How long one node.list answer is shared between commands and clicks. */
+export const NODE_LIST_SHARE_MS = 2_000;
+
 /**
  * `node.list` for answering commands, shared for a moment: a paging click, or `describe`/`invoke` resolving a name
  * right after `nodes`, reuse the last list instead of fetching and validating every node again. Calls made while a
@@ -12,7 +15,7 @@ export class NodeDirectory {
 
   constructor(
     private readonly source: Pick<NodeManager, 'list'>,
-    private readonly ttlMs = 2_000,
+    private readonly ttlMs = NODE_LIST_SHARE_MS,
     private readonly nowMs: () => number = Date.now,
   ) {}
 

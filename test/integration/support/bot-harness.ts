@@ -42,6 +42,10 @@ export interface HarnessOptions {
   reconcileIntervalMs?: number;
   /** Where the bot sends Web API calls; defaults to the fake's own URL (a test may put a proxy in between). */
   slackApiUrl?: (slack: FakeSlack) => Promise<string>;
+  /** Log somewhere else than the in-memory capture (benchmarks log at info into a counting sink). */
+  log?: { level: string; destination: Writable };
+  /** Fills the fake gateway before the bot connects. */
+  prepareGateway?: (gateway: FakeGateway) => void;
 }
 
 /** A fake gateway, a fake Slack and the whole bot wired to them over loopback. */
@@ -99,7 +103,7 @@ export async function startSlackBot(
   const boot = async () => {
     const bot = await startBot({
       config,
-      log: createLogger('debug', logs),
+      log: options.log ? createLogger(options.log.level, options.log.destination) : createLogger('debug', logs),
       reconcileIntervalMs: options.reconcileIntervalMs,
     });
     await bot.gateway.waitUntilConnected(30_000);
@@ -133,6 +137,7 @@ export async function startSlackBot(
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const gateway = new FakeGateway({ token: SECRETS.gatewayToken, ...options.gateway });
   await gateway.start();
+  options.prepareGateway?.(gateway);
   const slackBot = await startSlackBot({ url: gateway.url, token: SECRETS.gatewayToken }, options);
   const stopSlackBot = slackBot.stop;
   return Object.assign(slackBot, {
