@@ -57,7 +57,8 @@ async function execute(
     case 'describe': {
       const found = await findNode(deps, command.node);
       if (!found.ok) return found.answer;
-      return renderDescribe(await deps.nodes.describe(found.node.nodeId), deps.nowMs());
+      // node.list carries the same node object node.describe returns: no second round trip.
+      return renderDescribe(found.node, deps.nowMs());
     }
     case 'invoke':
       return runInvoke(deps, command, userId, confirm);

@@ -1,0 +1,216 @@
+/**
+ * Row 2: `/openclaw nodes | describe | invoke` answered by the bot vs. the same question asked with the
+ * official CLI vs. a floor (the RPC on the bot's already-open WebSocket + one chat.postMessage), all
+ * against the REAL gateway with an approved node host. Bot: command sent → answer received on the
+ * response_url. Floor: request sent → the fake's receive time of the post. CLI: spawn → exit.
+ */
+import { randomUUID } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import { NODE_LIST_SHARE_MS } from '../../src/slack/commands/node-directory.js';
+import {
+  approveNodeViaCli,
+  gatewayCli,
+  type NodeHost,
+  pendingNodeRequestsViaCli,
+  type RealGateway,
+  startNodeHost,
+  waitFor,
+} from '../e2e/support/real-gateway.js';
+import { median } from './stats.js';
+import { ADMIN, type BenchBot, CHANNEL, SECRETS, startBenchBot } from './support/bench-bot.js';
+import { hiResNowMs } from './support/clock.js';
+import type { BenchContext } from './support/context.js';
+import { type Measurement, measure } from './support/report.js';
+
+const ROW = '2 answers';
+const NODE = 'bench-answer';
+const WARMUP = 2;
+const BOT_REPS = 10;
+const FLOOR_REPS = 15;
+const CLI_REPS = 5;
+
+interface Question {
+  readonly name: string;
+  readonly text: string;
+  readonly cli: readonly string[];
+  readonly expect: RegExp;
+  /** The one RPC the answer is built from, for the floor. */
+  rpc(nodeId: string): { method: string; params: Record<string, unknown> };
+}
+
+const QUESTIONS: readonly Question[] = [
+  {
+    name: 'nodes',
+    text: 'nodes',
+    cli: ['nodes', 'list'],
+    expect: new RegExp(NODE),
+    rpc: () => ({ method: 'node.list', params: {} }),
+  },
+  {
+    name: 'describe',
+    text: `describe ${NODE}`,
+    cli: ['nodes', 'describe', '--node', NODE],
+    expect: /system\.which/,
+    rpc: (nodeId) => ({ method: 'node.describe', params: { nodeId } }),
+  },
+  {
+    name: 'invoke system.which',
+    text: `invoke ${NODE} system.which {"bins":["ls"]}`,
+    cli: ['nodes', 'invoke', '--node', NODE, '--command', 'system.which', '--params', '{"bins":["ls"]}'],
+    expect: /\/ls/,
+    rpc: (nodeId) => ({
+      method: 'node.invoke',
+      params: { nodeId, command: 'system.which', params: { bins: ['ls'] }, idempotencyKey: randomUUID() },
+    }),
+  },
+];
+
+const FLOOR_RESOLVE_NOTE =
+  'the bot first sends node.list to resolve the node name (find-node.ts), so it makes 2 round trips to the floor’s 1';
+
+/** `help` needs no gateway: what the Slack side of an answer costs by itself. */
+const HELP = { text: 'help', expect: /nodes/ };
+
+interface Timed {
+  readonly ms: number;
+  readonly ok: boolean;
+}
+
+/** Starts a node host, approves its pairing with the CLI and waits until the bot sees it approved and online. */
+async function startApprovedNode(gw: RealGateway, bench: BenchBot): Promise<{ host: NodeHost; nodeId: string }> {
+  const host = await startNodeHost(gw, { name: NODE, commands: ['system.which'] });
+  try {
+    const request = await waitFor(
+      async () => (await pendingNodeRequestsViaCli(gw)).find((r) => r.displayName === NODE),
+      { timeoutMs: 90_000, intervalMs: 500, description: `pairing request of ${NODE}` },
+    );
+    await approveNodeViaCli(gw, request.requestId);
+    const node = await waitFor(
+      async () =>
+        (await bench.bot.nodes.list()).nodes.find(
+          (n) => n.displayName === NODE && n.approvalState === 'approved' && n.connected === true,
+        ),
+      { timeoutMs: 60_000, intervalMs: 200, description: `${NODE} approved and connected` },
+    );
+    return { host, nodeId: node.nodeId };
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
+}
+
+async function askBot(bench: BenchBot, q: Pick<Question, 'text' | 'expect'>): Promise<Timed> {
+  const startedMs = hiResNowMs();
+  const handle = await bench.slack.command(q.text, { user_id: ADMIN, channel_id: CHANNEL });
+  const answer = await handle.nextResponse({ timeoutMs: 30_000 });
+  return { ms: answer.atMs - startedMs, ok: answer.httpStatus === 200 && q.expect.test(JSON.stringify(answer.body)) };
+}
+
+async function askFloor(bench: BenchBot, client: WebClient, q: Question, nodeId: string, n: number): Promise<Timed> {
+  // A fresh channel per post: the fake enforces 1 post/s per channel, which the floor must not wait on.
+  const channel = `C0FLOOR${String(n).padStart(4, '0')}`;
+  bench.slack.addChannel(channel);
+  bench.slack.joinChannel(channel);
+  const { method, params } = q.rpc(nodeId);
+  const startedMs = hiResNowMs();
+  const result = await bench.bot.gateway.request(method, params);
+  const posted = await client.chat.postMessage({ channel, text: `${method}: ${JSON.stringify(result).length} bytes` });
+  const call = bench.slack.calls('chat.postMessage').find((c) => c.response?.ts === posted.ts);
+  return {
+    ms: (call?.atMs ?? hiResNowMs()) - startedMs,
+    ok: posted.ok === true && q.expect.test(JSON.stringify(result)),
+  };
+}
+
+async function askCli(gw: RealGateway, q: Question): Promise<Timed> {
+  const startedMs = hiResNowMs();
+  const output = await gatewayCli(gw, q.cli);
+  return { ms: hiResNowMs() - startedMs, ok: q.expect.test(JSON.stringify(output)) };
+}
+
+async function repeat(times: number, warmup: number, once: (i: number) => Promise<Timed>): Promise<Timed[]> {
+  const timed: Timed[] = [];
+  for (let i = 0; i < warmup + times; i += 1) {
+    const t = await once(i);
+    if (i >= warmup) timed.push(t);
+  }
+  return timed;
+}
+
+const wrong = (timed: readonly Timed[]) => {
+  const bad = timed.filter((t) => !t.ok).length;
+  return bad > 0 ? `${bad} of ${timed.length} answers lacked the expected content` : undefined;
+};
+
+/** Bot, floor and CLI for one question, with the two ratios. */
+async function compare(
+  gw: RealGateway,
+  bench: BenchBot,
+  client: WebClient,
+  q: Question,
+  where: { nodeId: string; floorBase: number },
+): Promise<Measurement[]> {
+  // Each measured answer waits out the bot's shared node.list (NodeDirectory), so every one pays the full RPC path
+  // that the floor pays; a second question within the window would be answered from the shared list.
+  const bot = await repeat(BOT_REPS, WARMUP, async () => {
+    await new Promise((resolve) => setTimeout(resolve, NODE_LIST_SHARE_MS + 50));
+    return askBot(bench, q);
+  });
+  const floor = await repeat(FLOOR_REPS, WARMUP, (i) => askFloor(bench, client, q, where.nodeId, where.floorBase + i));
+  const cli = await repeat(CLI_REPS, 0, () => askCli(gw, q));
+  const [b, f, c] = [bot, floor, cli].map((t) => t.map((x) => x.ms)) as [number[], number[], number[]];
+  return [
+    measure(ROW, `${q.name}: bot, command → answer on response_url`, 'ms', b, undefined, wrong(bot)),
+    measure(
+      ROW,
+      `${q.name}: floor, ${q.rpc('').method} on open socket + chat.postMessage`,
+      'ms',
+      f,
+      undefined,
+      [q.name === 'nodes' ? undefined : FLOOR_RESOLVE_NOTE, wrong(floor)].filter(Boolean).join('; '),
+    ),
+    measure(ROW, `${q.name}: CLI \`openclaw ${q.cli.slice(0, 2).join(' ')} --json\``, 'ms', c, undefined, wrong(cli)),
+    measure(ROW, `${q.name}: CLI ÷ bot (medians)`, '×', [median(c) / median(b)], (s) => ({
+      text: '≥ 100×',
+      pass: s.median >= 100,
+    })),
+    measure(ROW, `${q.name}: bot ÷ floor (medians)`, '×', [median(b) / median(f)], (s) => ({
+      text: '≤ 2×',
+      pass: s.median <= 2,
+    })),
+  ];
+}
+
+export async function runAnswerLatency(ctx: BenchContext): Promise<Measurement[]> {
+  const gw = await ctx.realGateway();
+  const bench = await startBenchBot({ url: gw.url, token: gw.token });
+  const client = new WebClient(SECRETS.botToken, { slackApiUrl: bench.slack.apiUrl, retryConfig: { retries: 0 } });
+  let host: NodeHost | undefined;
+  const results: Measurement[] = [];
+  try {
+    ctx.progress(`row 2: starting and approving node host ${NODE}…`);
+    const approved = await startApprovedNode(gw, bench);
+    host = approved.host;
+    const help = await repeat(BOT_REPS, WARMUP, () => askBot(bench, HELP));
+    results.push(
+      measure(
+        ROW,
+        'for scale: `help` (no gateway call), command → answer',
+        'ms',
+        help.map((t) => t.ms),
+        undefined,
+        ['the Slack path alone: Socket Mode delivery, ack, routing, response_url POST', wrong(help)]
+          .filter(Boolean)
+          .join('; '),
+      ),
+    );
+    for (const [qi, q] of QUESTIONS.entries()) {
+      ctx.progress(`row 2: ${q.name}: bot ×${BOT_REPS}, floor ×${FLOOR_REPS}, CLI ×${CLI_REPS}…`);
+      results.push(...(await compare(gw, bench, client, q, { nodeId: approved.nodeId, floorBase: qi * 100 })));
+    }
+  } finally {
+    await host?.stop();
+    await bench.stop();
+  }
+  return results;
+}
