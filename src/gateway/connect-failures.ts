@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { ConnectFailure, ReconnectDecision } from './reconnect-policy.js';
 
 /** One log line an operator can act on, plus a key so the same failure is logged once. */
@@ -41,4 +42,27 @@ export function describeConnectFailure(
     };
   }
   return { key: code, text: `the gateway refused the connection (${code}). ${next}` };
+}
+
+/** Logs each distinct connection failure once (at error when it needs a human), repeats only at debug. */
+export class FailureLog {
+  private lastKey: string | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  report(failure: ConnectFailure, decision: ReconnectDecision): void {
+    const { text, key } = describeConnectFailure(failure, decision);
+    if (this.lastKey === key) {
+      this.log.debug({ key }, text);
+      return;
+    }
+    this.lastKey = key;
+    const level = decision.action === 'pause' || failure.kind === 'rejected' ? 'error' : 'warn';
+    this.log[level]({ code: key, retryInMs: decision.action === 'retry' ? decision.delayMs : undefined }, text);
+  }
+
+  /** After a successful hello: the next failure is news again. */
+  reset(): void {
+    this.lastKey = undefined;
+  }
 }

@@ -8,7 +8,7 @@ import {
   GatewayRequestError,
   GatewaySchemaError,
 } from '../errors.js';
-import { describeConnectFailure } from './connect-failures.js';
+import { FailureLog } from './connect-failures.js';
 import { buildConnectParams, type DeviceSigner, type GatewayAuth } from './connect-params.js';
 import { EventBus, type EventHandler, type ResyncReason } from './event-bus.js';
 import {
@@ -19,6 +19,7 @@ import {
   HelloOkSchema,
   InboundFrameSchema,
 } from './frames.js';
+import { Keepalive } from './keepalive.js';
 import { PendingRequests } from './pending-requests.js';
 import { type ConnectFailure, decideReconnect, type ReconnectDecision } from './reconnect-policy.js';
 import { type ReachabilityProbe, ReconnectScheduler } from './reconnect-scheduler.js';
@@ -79,8 +80,8 @@ export class GatewayClient {
   private lastSeq: number | undefined;
   private readonly reconnects: ReconnectScheduler;
   private challengeTimer: NodeJS.Timeout | undefined;
-  private keepaliveTimer: NodeJS.Timeout | undefined;
-  private loggedFailure: string | undefined;
+  private readonly keepalive: Keepalive;
+  private readonly failureLog: FailureLog;
   private warnedScopes = false;
   private status: GatewayStatus;
 
@@ -91,6 +92,8 @@ export class GatewayClient {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
     this.reconnects = new ReconnectScheduler(options.url, options.probe);
     this.bus = new EventBus(options.log);
+    this.keepalive = new Keepalive(this.nowMs);
+    this.failureLog = new FailureLog(options.log);
     this.status = {
       state: 'idle',
       sinceMs: this.nowMs(),
@@ -339,7 +342,7 @@ export class GatewayClient {
     const wasReconnect = this.status.reconnects > 0 || this.attempt > 0;
     this.attempt = 0;
     this.deviceTokenRetryUsed = false;
-    this.loggedFailure = undefined;
+    this.failureLog.reset();
     this.status.grantedScopes = hello.auth.scopes;
     this.status.serverVersion = hello.server.version;
     this.status.pause = undefined;
@@ -403,21 +406,17 @@ export class GatewayClient {
   }
 
   private startKeepalive(socket: WebSocket, tickIntervalMs: number): void {
-    clearInterval(this.keepaliveTimer);
-    this.keepaliveTimer = setInterval(
-      () => {
-        const silentMs = this.nowMs() - (this.status.lastFrameAtMs ?? 0);
-        if (silentMs > 2 * tickIntervalMs) {
-          this.options.log.warn({ silentMs, tickIntervalMs }, 'gateway went silent: reconnecting');
-          this.status.lastError = `no frame from the gateway for ${silentMs} ms`;
-          socket.close(4000, 'tick timeout');
-          // A half-open TCP connection may never deliver the close handshake.
-          setTimeout(() => socket.terminate(), 1_000).unref();
-        }
+    this.keepalive.start(
+      tickIntervalMs,
+      () => this.status.lastFrameAtMs,
+      (silentMs) => {
+        this.options.log.warn({ silentMs, tickIntervalMs }, 'gateway went silent: reconnecting');
+        this.status.lastError = `no frame from the gateway for ${silentMs} ms`;
+        socket.close(4000, 'tick timeout');
+        // A half-open TCP connection may never deliver the close handshake.
+        setTimeout(() => socket.terminate(), 1_000).unref();
       },
-      Math.max(tickIntervalMs, 1_000),
     );
-    this.keepaliveTimer.unref();
   }
 
   private onClose(code: number, reason: string): void {
@@ -438,7 +437,7 @@ export class GatewayClient {
         deviceTokenRetryUsed: this.deviceTokenRetryUsed,
         random: this.random,
       });
-    this.logFailureOnce(failure, decision);
+    this.failureLog.report(failure, decision);
     if (decision.clearDeviceToken) void this.options.signer.setDeviceToken(undefined);
     if (decision.action === 'pause') {
       this.status.pause = { reason: decision.reason, hint: decision.hint };
@@ -454,17 +453,6 @@ export class GatewayClient {
     this.reconnects.schedule(decision.delayMs, failure.kind === 'closed', () => this.open('reconnecting'));
   }
 
-  private logFailureOnce(failure: ConnectFailure, decision: ReconnectDecision): void {
-    const { text, key } = describeConnectFailure(failure, decision);
-    if (this.loggedFailure === key) {
-      this.options.log.debug({ key }, text);
-      return;
-    }
-    this.loggedFailure = key;
-    const level = decision.action === 'pause' || failure.kind === 'rejected' ? 'error' : 'warn';
-    this.options.log[level]({ code: key, retryInMs: decision.action === 'retry' ? decision.delayMs : undefined }, text);
-  }
-
   private setState(state: ConnectionState): void {
     if (this.status.state === state) return;
     this.status.state = state;
@@ -477,6 +465,6 @@ export class GatewayClient {
   private clearTimers(): void {
     this.reconnects.cancel();
     clearTimeout(this.challengeTimer);
-    clearInterval(this.keepaliveTimer);
+    this.keepalive.stop();
   }
 }
