@@ -16,7 +16,7 @@ export const ADMIN = 'U0ADMIN001';
 export const STRANGER = 'U0STRANGER';
 export const SECRETS = {
   botToken: 'xoxb-1111-test-bot-token',
-  appToken: 'xapp-1-A0TEST-test-app-token',
+  appToken: 'xapp-fake-app-token-for-tests',
   signingSecret: 'test-signing-secret-0123456789',
   gatewayToken: 'gw-token-secret-value',
 };
