@@ -20,7 +20,12 @@ import { register as registerNodesPage } from './slack/listeners/actions/nodes-p
 import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
 import { register as registerOpenclawCommand } from './slack/listeners/commands/openclaw.js';
 import { Principals } from './slack/principals.js';
-import { createSlackApp, registerWorkspaceGuard, type SlackIdentity } from './slack/slack-app.js';
+import {
+  createSlackApp,
+  registerWorkspaceGuard,
+  SLACK_CALL_TIMEOUT_MS,
+  type SlackIdentity,
+} from './slack/slack-app.js';
 
 export interface BotOptions {
   config: Config;
@@ -49,6 +54,7 @@ export async function verifySlackAuth(config: Config): Promise<SlackIdentity> {
   const client = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 2 },
+    timeout: SLACK_CALL_TIMEOUT_MS,
   });
   const auth = await client.auth.test();
   return {

@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import { DeviceIdentity } from './gateway/device-identity.js';
 import { GatewayClient } from './gateway/gateway-client.js';
 import { NodeManager } from './gateway/nodes.js';
+import { SLACK_CALL_TIMEOUT_MS } from './slack/slack-app.js';
 import { describeSlackError } from './slack/slack-errors.js';
 
 /** One line of the checklist. */
@@ -70,6 +71,7 @@ async function checkSlack(config: Config): Promise<CheckResult[]> {
   const client = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 1 },
+    timeout: SLACK_CALL_TIMEOUT_MS,
   });
   let granted: string[];
   try {

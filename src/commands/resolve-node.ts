@@ -33,23 +33,26 @@ function suggestionsFor(ref: string, nodes: readonly NodeInfo[]): string[] {
 }
 
 /**
- * Resolves `ref` against `nodes`, in order: exact node id, display name (case-insensitive, exact), IP
- * (`remoteIp`), then an id prefix of at least 6 characters. Unknown refs get near names and matching id prefixes.
+ * Resolves `ref` against `nodes`: an exact node id wins; otherwise display name (case-insensitive, exact), IP
+ * (`remoteIp`) and id prefix (≥ 6 characters) are matched together, and several matching nodes are ambiguous.
+ * Unknown refs get near names and matching id prefixes.
  */
 export function resolveNode(ref: string, nodes: readonly NodeInfo[]): NodeResolution {
   const trimmed = ref.trim();
   if (trimmed === '') return { kind: 'unknown', suggestions: [] };
   const byId = nodes.find((n) => n.nodeId === trimmed);
   if (byId) return { kind: 'found', node: byId };
+  // A node picks its own name: a name that looks like another node's IP or id prefix must not capture it, so
+  // matches from every category are pooled and more than one node is ambiguous.
   const name = normalizeName(trimmed);
-  const byName = fromMatches(nodes.filter((n) => n.displayName !== undefined && normalizeName(n.displayName) === name));
-  if (byName) return byName;
-  const byIp = fromMatches(nodes.filter((n) => n.remoteIp !== undefined && n.remoteIp === trimmed));
-  if (byIp) return byIp;
-  if (trimmed.length >= MIN_ID_PREFIX) {
-    const needle = trimmed.toLowerCase();
-    const byPrefix = fromMatches(nodes.filter((n) => n.nodeId.toLowerCase().startsWith(needle)));
-    if (byPrefix) return byPrefix;
-  }
+  const needle = trimmed.toLowerCase();
+  const matches = nodes.filter(
+    (n) =>
+      (n.displayName !== undefined && normalizeName(n.displayName) === name) ||
+      (n.remoteIp !== undefined && n.remoteIp === trimmed) ||
+      (trimmed.length >= MIN_ID_PREFIX && n.nodeId.toLowerCase().startsWith(needle)),
+  );
+  const found = fromMatches(matches);
+  if (found) return found;
   return { kind: 'unknown', suggestions: suggestionsFor(trimmed, nodes) };
 }

@@ -136,14 +136,6 @@ export class GatewayClient {
     }
   }
 
-  /** Leaves a paused state (after an operator fixed the cause) and connects again. */
-  resume(): void {
-    if (this.status.state !== 'paused') return;
-    this.deviceTokenRetryUsed = false;
-    this.attempt = 0;
-    this.open('reconnecting');
-  }
-
   /** Current session status (copy). */
   getStatus(): GatewayStatus {
     return { ...this.status };
@@ -157,11 +149,6 @@ export class GatewayClient {
   /** Scopes the gateway actually granted (`hello-ok.auth.scopes`). */
   get grantedScopes(): readonly string[] {
     return this.status.grantedScopes;
-  }
-
-  /** The last `hello-ok`, for features and snapshot. */
-  get helloOk(): HelloOk | undefined {
-    return this.hello;
   }
 
   /** Subscribes to one event name (or `*` for all); returns the unsubscribe function. */
@@ -438,7 +425,11 @@ export class GatewayClient {
         random: this.random,
       });
     this.failureLog.report(failure, decision);
-    if (decision.clearDeviceToken) void this.options.signer.setDeviceToken(undefined);
+    if (decision.clearDeviceToken) {
+      this.options.signer
+        .setDeviceToken(undefined)
+        .catch((err: unknown) => this.options.log.error({ err }, 'could not clear the revoked device token'));
+    }
     if (decision.action === 'pause') {
       this.status.pause = { reason: decision.reason, hint: decision.hint };
       this.setState('paused');

@@ -43,9 +43,12 @@ export class ReconnectScheduler {
     this.timer.unref();
     if (!probeEarly || delayMs <= PROBE_INTERVAL_MS) return;
     this.probeTimer = setInterval(() => {
-      void this.probe(this.url).then((up) => {
-        if (up && this.timer) fire();
-      });
+      this.probe(this.url).then(
+        (up) => {
+          if (up && this.timer) fire();
+        },
+        () => {}, // a failed probe is a "not yet"
+      );
     }, PROBE_INTERVAL_MS);
     this.probeTimer.unref();
   }

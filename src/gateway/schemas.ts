@@ -136,7 +136,7 @@ export type DevicePairRequest = z.infer<typeof DevicePairRequestSchema>;
 export const DevicePairListSchema = z
   .object({
     pending: z.array(DevicePairRequestSchema).default([]),
-    paired: z.array(z.object({ deviceId: z.string() }).passthrough()).default([]),
+    paired: z.array(z.object({ deviceId: z.string(), approvedAtMs: optNum }).passthrough()).default([]),
   })
   .passthrough();
 export type DevicePairList = z.infer<typeof DevicePairListSchema>;

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 
 export interface HealthServerOptions {
   port: number;
-  /** Readiness: gateway session up and Slack auth ok; `detail` explains a "no". */
+  /** Readiness (the bot only starts once Slack auth succeeded, so this is the gateway session); `detail` explains a "no". */
   readiness: () => { ready: boolean; detail: Record<string, unknown> };
   registry: Registry;
   /** HTTP mode: Bolt's listener for everything else (`/slack/events`). */
@@ -18,7 +18,12 @@ export class HealthServer {
   private readonly server: http.Server;
 
   constructor(private readonly options: HealthServerOptions) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    });
   }
 
   async start(): Promise<number> {

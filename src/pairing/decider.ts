@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError, isGatewayError } from '../errors.js';
+import { ErrorCode, GatewayClosedError, GatewayRequestError, GatewayTimeoutError, isGatewayError } from '../errors.js';
 import { fingerprintRequest } from '../slack/blocks/fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { PairingWatcher } from './pairing-watcher.js';
@@ -55,8 +55,8 @@ export class PairingDecider {
 
   /** Waits (bounded) until no decision is being executed in this process. */
   async drain(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const deadline = this.nowMs() + timeoutMs;
+    while (this.inflight.size > 0 && this.nowMs() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** Who may decide this request, as a sentence for refusals and cards. */
@@ -93,12 +93,13 @@ export class PairingDecider {
       return { outcome: 'refused', reason: allowed.reason };
     }
     if (record.status !== 'pending') return { outcome: 'already', record };
-    const claim = store.claim({ ...input, claimedAtMs: this.nowMs() });
-    if (!claim.ok) {
-      this.audit(input, 'already', `claimed by ${claim.existing.userId}`);
-      return { outcome: 'already', record, claim: claim.existing };
+    const claim: DecisionClaim = { ...input, claimedAtMs: this.nowMs() };
+    const claimed = store.claim(claim);
+    if (!claimed.ok) {
+      this.audit(input, 'already', `claimed by ${claimed.existing.userId}`);
+      return { outcome: 'already', record, claim: claimed.existing };
     }
-    return this.execute({ ...input, claimedAtMs: this.nowMs() }, record);
+    return this.execute(claim, record);
   }
 
   /**
@@ -120,13 +121,17 @@ export class PairingDecider {
   private async execute(claim: DecisionClaim, record: RequestRecord, resumed = false): Promise<DecisionResult> {
     const key = keyOf(claim);
     this.inflight.add(key);
+    let decisionSent = false;
     try {
       const current = await readPendingRequest(this.options.gateway, claim.kind, claim.requestId, this.nowMs());
       if (!current && resumed) return await this.settleUnknown(claim, record);
+      if (current && resumed && this.nowMs() - claim.claimedAtMs > CLAIM_MAX_AGE_MS)
+        return this.dropStale(claim, record);
       if (!current || fingerprintRequest(current) !== claim.fingerprint) return await this.onChanged(claim, current);
+      decisionSent = true;
       await this.callGateway(claim);
     } catch (err) {
-      return await this.onGatewayError(claim, record, err);
+      return await this.onGatewayError(claim, record, err, decisionSent);
     } finally {
       this.inflight.delete(key);
     }
@@ -155,6 +160,17 @@ export class PairingDecider {
     return { outcome: 'decided', record: store.get(claim.kind, claim.requestId) ?? record };
   }
 
+  /** A claim left unfinished for too long is not applied any more: the clicker's intent may be outdated. */
+  private dropStale(claim: DecisionClaim, record: RequestRecord): DecisionResult {
+    const { store } = this.options;
+    store.releaseClaim(claim.kind, claim.requestId);
+    const message = `the ${claim.decision} clicked at ${new Date(claim.claimedAtMs).toISOString()} was never confirmed by the gateway and was dropped; decide again`;
+    store.setError(claim.kind, claim.requestId, message, this.nowMs());
+    this.audit(claim, 'failed', message);
+    this.options.onChange();
+    return { outcome: 'failed', record: store.get(claim.kind, claim.requestId) ?? record, message };
+  }
+
   /** Our earlier call's outcome was unknown and the request is gone: credit the clicker if it went their way. */
   private async settleUnknown(claim: DecisionClaim, record: RequestRecord): Promise<DecisionResult> {
     const approved = await wasApproved(this.options.gateway, record, claim.claimedAtMs);
@@ -171,22 +187,34 @@ export class PairingDecider {
     if (current) store.updateRequest(claim.kind, claim.requestId, current, fingerprintRequest(current), this.nowMs());
     else store.markDirty(claim.kind, claim.requestId);
     this.audit(claim, 'changed', reason);
-    await this.options.watcher.reconcile('decision found a changed request');
+    // Not awaited: this can run inside a reconciliation (resumeClaims), which would then wait for itself.
+    void this.options.watcher.reconcile('decision found a changed request');
     this.options.onChange();
     return { outcome: 'changed', record: store.get(claim.kind, claim.requestId), reason };
   }
 
-  private async onGatewayError(claim: DecisionClaim, record: RequestRecord, err: unknown): Promise<DecisionResult> {
+  private async onGatewayError(
+    claim: DecisionClaim,
+    record: RequestRecord,
+    err: unknown,
+    decisionSent: boolean,
+  ): Promise<DecisionResult> {
+    const sent = decisionSent ? 'sent' : 'not sent yet';
     const { store, log } = this.options;
     if (isGatewayError(err, 'INVALID_REQUEST') && /unknown requestId/.test((err as GatewayRequestError).message)) {
       // "unknown requestId" means gone or already resolved; the lists say which.
       return this.settleUnknown(claim, record);
     }
-    const unknownOutcome = err instanceof GatewayClosedError || err instanceof GatewayTimeoutError;
+    // The session was interrupted mid-decision (lost, timed out, or this process stopping): the approve may have
+    // landed, or was acked to the clicker and not sent yet. Keep the claim; it is finished when the gateway answers.
+    // A gateway known to be unreachable at click time (NOT_CONNECTED) or a refusal frees the request instead.
+    const unknownOutcome =
+      err instanceof GatewayTimeoutError ||
+      (err instanceof GatewayClosedError && err.code === ErrorCode.CONNECTION_CLOSED);
     // A refusal frees the request for another try; an unknown outcome keeps the claim until the lists tell.
     if (!unknownOutcome) store.releaseClaim(claim.kind, claim.requestId);
     const message = unknownOutcome
-      ? `the gateway did not confirm the ${claim.decision} (${(err as Error).message}); the bot re-checks and finishes it when the gateway answers`
+      ? `the gateway did not confirm the ${claim.decision} (${sent}: ${(err as Error).message}); the bot finishes it when the gateway answers again`
       : describeDecisionError(err);
     store.setError(claim.kind, claim.requestId, message, this.nowMs());
     this.audit(claim, 'failed', message);
@@ -212,6 +240,9 @@ export class PairingDecider {
     });
   }
 }
+
+/** An interrupted decision older than this is dropped instead of applied when the gateway is back. */
+const CLAIM_MAX_AGE_MS = 10 * 60_000;
 
 const keyOf = (claim: Pick<DecisionClaim, 'kind' | 'requestId'>) => `${claim.kind}:${claim.requestId}`;
 

@@ -35,5 +35,6 @@ export async function wasApproved(gateway: PairingGateway, record: RequestRecord
     const paired = (await gateway.pairList()).paired.find((p) => p.nodeId === subject);
     return paired !== undefined && (paired.approvedAtMs ?? Number.POSITIVE_INFINITY) >= sinceMs - CLOCK_SKEW_MS;
   }
-  return (await gateway.devicePairList()).paired.some((d) => d.deviceId === subject);
+  const device = (await gateway.devicePairList()).paired.find((d) => d.deviceId === subject);
+  return device?.approvedAtMs !== undefined && device.approvedAtMs >= sinceMs - CLOCK_SKEW_MS;
 }

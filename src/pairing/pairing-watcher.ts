@@ -26,6 +26,9 @@ export interface PairingWatcherOptions {
   nowMs?: () => number;
 }
 
+/** Allowed difference between the gateway's clock and ours when comparing approval times. */
+const APPROVAL_CLOCK_SKEW_MS = 60_000;
+
 /** Keeps the store true to the gateway: live pairing events plus reconciliation with the gateway's lists. */
 export class PairingWatcher {
   private readonly nowMs: () => number;
@@ -77,7 +80,7 @@ export class PairingWatcher {
         ...nodes.pending.map((r) => `node:${r.requestId}`),
         ...devices.pending.map((r) => `device:${r.requestId}`),
       ]);
-      const pairedDevices = new Set(devices.paired.map((d) => d.deviceId));
+      const pairedDevices = new Map(devices.paired.map((d) => [d.deviceId, d.approvedAtMs]));
       const claimed = new Set(this.options.store.listClaims().map((c) => `${c.kind}:${c.requestId}`));
       for (const record of this.options.store.listByStatus('pending')) {
         const key = `${record.kind}:${record.requestId}`;
@@ -92,17 +95,12 @@ export class PairingWatcher {
   }
 
   /** A request vanished from the gateway without an event we saw: settle its card from the paired lists. */
-  private resolveGone(record: RequestRecord, pairedDevices: Set<string>): void {
+  private resolveGone(record: RequestRecord, pairedDevices: Map<string, number | undefined>): void {
     const subject = record.request.subjectId;
-    const approvedAt =
-      record.kind === 'node'
-        ? this.paired.get(subject)?.approvedAtMs
-        : pairedDevices.has(subject)
-          ? Infinity
-          : undefined;
-    const approved = approvedAt !== undefined && approvedAt >= record.createdAtMs - 60_000;
-    const status: RequestStatus = approved ? 'approved' : 'expired';
-    this.settle(record.kind, record.requestId, status);
+    const approvedAt = record.kind === 'node' ? this.paired.get(subject)?.approvedAtMs : pairedDevices.get(subject);
+    // Approved since the request was first seen (a repair request of a paired device that expired is not approved).
+    const approved = approvedAt !== undefined && approvedAt >= record.createdAtMs - APPROVAL_CLOCK_SKEW_MS;
+    this.settle(record.kind, record.requestId, approved ? 'approved' : 'expired');
   }
 
   private rememberPaired(list: NodePairList): void {

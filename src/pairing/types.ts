@@ -74,7 +74,10 @@ export const ADMIN_SENSITIVE_COMMANDS: ReadonlySet<string> = new Set([
 /** True when the request hands out admin-sensitive access (by command or by the gateway's required scopes). */
 export function isAdminSensitive(request: PairingRequest): boolean {
   if (request.kind === 'device') {
-    return request.scopes.includes('operator.admin') || request.role === 'node' || request.roles.includes('node');
+    // operator.write alone relays system.run through node.invoke, and operator.pairing approves other devices:
+    // only a read-only operator device is ordinary.
+    const beyondRead = request.scopes.some((scope) => scope !== 'operator.read');
+    return beyondRead || request.role === 'node' || request.roles.includes('node');
   }
   return (
     request.requiredApproveScopes.includes('operator.admin') ||

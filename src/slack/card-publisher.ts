@@ -8,7 +8,7 @@ import type { CardContext } from './blocks/pairing-card.js';
 import { renderPairingCard } from './blocks/pairing-card.js';
 import { DIGEST_CAPACITY, renderPairingDigest } from './blocks/pairing-digest.js';
 import { cardMetadata, findPostedCards, isReplyPosted, replyMetadata, requestKey } from './posted-check.js';
-import { describeSlackError, retryDelayMs } from './slack-errors.js';
+import { describeSlackError, isTargetGone, retryDelayMs } from './slack-errors.js';
 
 export interface CardPublisherOptions {
   client: Pick<WebClient, 'chat' | 'conversations'>;
@@ -36,6 +36,7 @@ export class CardPublisher {
   private failures = 0;
   private stopped = false;
   private openDigest: { location: CardLocation; postedAtMs: number } | undefined;
+  private backoffUntilMs = 0;
 
   constructor(private readonly options: CardPublisherOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -56,8 +57,12 @@ export class CardPublisher {
     this.timer.unref();
   }
 
-  /** Runs one sync now (or joins the running one); resolves when Slack has everything or a retry is scheduled. */
+  /**
+   * Runs one sync now (or joins the running one); resolves when Slack has everything or a retry is scheduled.
+   * While waiting out a failure (Retry-After or backoff) it does nothing: the scheduled retry will run.
+   */
   sync(): Promise<void> {
+    if (this.nowMs() < this.backoffUntilMs) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -93,14 +98,17 @@ export class CardPublisher {
       await this.updateChanged();
       await this.postReplies();
       this.failures = 0;
+      this.backoffUntilMs = 0;
     } catch (err) {
       this.failures += 1;
       const delayMs = retryDelayMs(err, this.failures);
+      this.backoffUntilMs = this.nowMs() + delayMs;
       this.options.log.warn({ err, retryInMs: delayMs }, `Slack delivery failed: ${describeSlackError(err)}`);
       if (!this.stopped) {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => {
           this.timer = undefined;
+          this.backoffUntilMs = 0;
           void this.sync();
         }, delayMs);
         this.timer.unref();
@@ -158,8 +166,13 @@ export class CardPublisher {
       const group = store.listByCard(location);
       const message =
         group.length > 1 ? renderPairingDigest(group, this.context()) : renderPairingCard(record, this.context());
-      await this.call('chat.update', () => this.options.client.chat.update({ ...location, ...message }));
+      const updated = await this.unlessGone('chat.update', () =>
+        this.options.client.chat.update({ ...location, ...message }),
+      );
+      // A deleted card cannot be updated any more: stop trying (it is logged) instead of blocking every other card.
       for (const r of group) store.markSynced(r.kind, r.requestId, location, r.version);
+      if (!updated)
+        this.options.log.error({ location }, 'a pairing card was deleted in Slack; its updates are dropped');
     }
   }
 
@@ -238,6 +251,16 @@ export class CardPublisher {
       records.length > 1 ? 'posted a pairing digest' : 'posted a pairing card',
     );
     return location;
+  }
+
+  /** Like `call`, but a target that no longer exists (deleted card or thread) yields undefined instead of an error. */
+  private async unlessGone<T>(method: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.call(method, fn);
+    } catch (err) {
+      if (isTargetGone(err)) return undefined;
+      throw err;
+    }
   }
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {

@@ -18,7 +18,7 @@ export class Principals {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  /** True when `userId` is listed directly or is a member of a listed user group. Fails closed. */
+  /** True when `userId` is listed directly or is a member of a listed user group. Fails closed when groups cannot be read. */
   isMember = async (userId: string, principals: readonly string[]): Promise<boolean> => {
     if (principals.includes(userId)) return true;
     for (const group of principals.filter((p) => p.startsWith('S'))) {
@@ -32,7 +32,9 @@ export class Principals {
     if (cached && cached.expiresAtMs > this.nowMs()) return cached.members;
     const running = this.inflight.get(group);
     if (running) return running;
-    const lookup = this.fetch(group, cached?.members).finally(() => this.inflight.delete(group));
+    // A failed refresh may fall back to the last answer for one more TTL, never longer (fail closed).
+    const stale = cached && cached.expiresAtMs + this.ttlMs > this.nowMs() ? cached.members : undefined;
+    const lookup = this.fetch(group, stale).finally(() => this.inflight.delete(group));
     this.inflight.set(group, lookup);
     return lookup;
   }

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { toBoltLogger } from './bolt-logger.js';
 
+/** Deadline for one Slack Web API call. */
+export const SLACK_CALL_TIMEOUT_MS = 10_000;
+
 /** The workspace the bot token belongs to (from auth.test); requests from any other are refused. */
 export interface SlackIdentity {
   readonly teamId: string;
@@ -21,7 +24,13 @@ export interface SlackAppParts {
 export function createSlackApp(config: Config, identity: SlackIdentity, log: Logger): SlackAppParts {
   const logger = toBoltLogger(log.child({ component: 'bolt' }));
   // Explicit retryConfig: Socket Mode would otherwise write 100 retries into the shared clientOptions.
-  const clientOptions = { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  // A deadline on every Web API call (the SDK default is none): a stalled call must not hold a card queue or a click.
+  const clientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: SLACK_CALL_TIMEOUT_MS,
+  };
   const common = {
     token: config.slack.botToken,
     botId: identity.botId,

@@ -36,3 +36,18 @@ export function retryDelayMs(err: unknown, failures: number): number {
   const base = e?.code === SlackErrorCode.PlatformError ? 30_000 : 1_000;
   return Math.min(60_000, base * 2 ** Math.min(failures - 1, 6));
 }
+
+/** Slack errors that mean the message or thread is gone for good (retrying cannot help). */
+const GONE = new Set([
+  'message_not_found',
+  'cant_update_message',
+  'thread_not_found',
+  'edit_window_closed',
+  'is_archived',
+]);
+
+/** True when a Web API call failed because its target message, thread or channel no longer accepts it. */
+export function isTargetGone(err: unknown): boolean {
+  const e = err as SlackLikeError;
+  return e?.code === SlackErrorCode.PlatformError && GONE.has(e.data?.error ?? '');
+}

@@ -179,4 +179,20 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     }
     expect(h.slack.violations).toEqual([]);
   });
+
+  it('never lets a node-chosen name ping or link, in any answer or confirmation', async () => {
+    h = await startHarness({ mode, env: { OPENCLAW_ALLOW_SYSTEM_RUN: 'true' } });
+    const evil = '<!channel> <https://evil.example|Confirm here> <@U0STRANGER> &amp;';
+    const node = h.gateway.addNode({ displayName: evil, commands: ['system.run'], approved: true, connected: true });
+    const id = node.nodeId.slice(0, 12);
+    for (const text of [
+      'nodes',
+      `describe ${id}`,
+      `remove ${id} --share`,
+      `invoke ${id} system.run {"command":["id"]}`,
+    ]) {
+      await ask(h, text, ADMIN);
+    }
+    expect(h.slack.violations).toEqual([]);
+  });
 });

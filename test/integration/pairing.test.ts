@@ -231,6 +231,22 @@ describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
     });
   });
 
+  it('keeps updating other cards when one card was deleted in Slack', async () => {
+    h = await startHarness({ mode });
+    const first = h.gateway.requestNodePairing({ displayName: 'deleted-card', commands: ORDINARY });
+    const deleted = await cardFor(h, 'deleted-card');
+    const second = h.gateway.requestNodePairing({ displayName: 'kept-card', commands: ORDINARY });
+    const kept = await cardFor(h, 'kept-card');
+    h.slack.deleteMessage(CHANNEL, deleted.ts);
+    h.gateway.resolveNodeRequestExternally(first, 'approved');
+    h.gateway.resolveNodeRequestExternally(second, 'approved');
+    await until(() => {
+      const m = cards(h as Harness).find((c) => c.ts === kept.ts) as StoredMessage;
+      expect(json(m)).toMatch(/outside Slack/);
+    });
+    expect(h.bot.store.listDirty(10)).toEqual([]);
+  });
+
   it('escapes hostile node names so nothing pings or links', async () => {
     h = await startHarness({ mode });
     h.gateway.requestNodePairing({

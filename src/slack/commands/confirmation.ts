@@ -1,11 +1,11 @@
 import type { types } from '@slack/bolt';
 import { type RenderedMessage, section } from '../blocks/block-kit.js';
-import { plain, truncate } from '../escape.js';
+import { escapeMrkdwn, plain, truncate } from '../escape.js';
 
 export const CONFIRM_ACTION_ID = 'command.confirm';
 export const CANCEL_ACTION_ID = 'command.cancel';
 
-/** A confirmation prompt; `lines` are already-escaped mrkdwn. The buttons carry only the confirmation id. */
+/** A confirmation prompt: `title` is plain text (escaped here), `lines` already-escaped mrkdwn. Buttons carry only the id. */
 export function renderConfirmation(input: {
   id: string;
   title: string;
@@ -26,10 +26,11 @@ export function renderConfirmation(input: {
       { type: 'button', action_id: CANCEL_ACTION_ID, value: input.id, text: { type: 'plain_text', text: 'Cancel' } },
     ],
   };
+  const title = truncate(escapeMrkdwn(input.title), 200);
   return {
-    text: truncate(input.title, 200),
+    text: title,
     blocks: [
-      section('confirm.title', `*${truncate(input.title, 200)}*`),
+      section('confirm.title', `*${title}*`),
       section('confirm.body', truncate(input.lines.join('\n'), 2_900)),
       actions,
     ],

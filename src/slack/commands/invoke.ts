@@ -2,7 +2,7 @@ import type { Command } from '../../commands/parse-command.js';
 import { renderError, renderInvokeError } from '../../commands/render-error.js';
 import { renderInvokeResult } from '../../commands/render-invoke.js';
 import type { NodeInfo } from '../../gateway/schemas.js';
-import { escapeCode, escapeMrkdwn } from '../escape.js';
+import { escapeCode, escapeMrkdwn, truncate } from '../escape.js';
 import type { Answer, CommandDeps } from './command-context.js';
 import { renderConfirmation } from './confirmation.js';
 import { findNode } from './find-node.js';
@@ -34,8 +34,8 @@ export async function runInvoke(
       id,
       title: `Run ${command.command} on ${node.displayName ?? node.nodeId}?`,
       lines: [
-        `Node: *${escapeMrkdwn(node.displayName ?? '(unnamed)')}* (\`${node.nodeId.slice(0, 12)}\`)`,
-        `Command line:\n\`\`\`${escapeCode(JSON.stringify(command.params ?? {}, null, 2)).slice(0, 2_000)}\`\`\``,
+        `Node: *${escapeMrkdwn(node.displayName ?? '(unnamed)')}* (\`${escapeMrkdwn(node.nodeId.slice(0, 12))}\`)`,
+        `Command line:\n\`\`\`${truncate(escapeCode(JSON.stringify(command.params ?? {}, null, 2)), 2_000)}\`\`\``,
         'This runs a shell command on that machine. Only you can confirm, within 5 minutes.',
       ],
       confirmLabel: 'Run it',

@@ -2,13 +2,14 @@ import { holdsTier, requiredTier, tierOf } from '../../commands/access.js';
 import { COMMAND_SPECS } from '../../commands/command-catalog.js';
 import { type Command, parseCommand } from '../../commands/parse-command.js';
 import { renderDescribe } from '../../commands/render-describe.js';
-import { renderError, renderInvokeError } from '../../commands/render-error.js';
+import { renderError } from '../../commands/render-error.js';
 import { renderHelp, renderRemovedCommand } from '../../commands/render-help.js';
 import { renderNodesPage } from '../../commands/render-nodes.js';
 import { renderPresence } from '../../commands/render-presence.js';
 import { GatewayClosedError } from '../../errors.js';
 import { describeDecisionError } from '../../pairing/decider.js';
-import { describeResult } from '../listeners/actions/pairing-decision.js';
+import { describeResult } from '../decision-notes.js';
+import { escapeMrkdwn } from '../escape.js';
 import { type Answer, type CommandDeps, resolveTiers } from './command-context.js';
 import { renderConfirmation } from './confirmation.js';
 import { findNode } from './find-node.js';
@@ -84,7 +85,7 @@ async function execute(
         id,
         title: 'Remove this node?',
         lines: [
-          `Node *${found.node.displayName ?? found.node.nodeId}* (\`${found.node.nodeId.slice(0, 12)}\`) will be unpaired and disconnected.`,
+          `Node *${escapeMrkdwn(found.node.displayName ?? '(unnamed)')}* (\`${escapeMrkdwn(found.node.nodeId.slice(0, 12))}\`) will be unpaired and disconnected.`,
         ],
         confirmLabel: 'Remove node',
       });
@@ -123,9 +124,9 @@ function describeFailure(deps: CommandDeps, err: unknown): Answer {
       status.pause ? status.pause.hint : 'The bot keeps retrying; try again in a moment.',
     );
   }
-  const message = describeDecisionError(err);
   deps.log.warn({ err }, 'slash command failed');
-  return renderInvokeError(err) ?? renderError(message);
+  // invoke handles its own errors (with the node's wording); everything else is a refused or failed gateway call.
+  return renderError(describeDecisionError(err));
 }
 
 /** Audits mutating commands (and refusals of them). */

@@ -167,6 +167,13 @@ export class FakeSlack {
     return this.store.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs && m.ts !== threadTs);
   }
 
+  /** A person deletes a message (and its thread) in the Slack client; later chat.update calls get message_not_found. */
+  deleteMessage(channel: string, ts: string): void {
+    for (const m of this.store.messages.filter((x) => x.channel === channel && (x.ts === ts || x.thread_ts === ts))) {
+      this.store.removeMessage(m);
+    }
+  }
+
   /** Ephemeral messages still shown (not deleted), optionally for one channel and/or user. */
   ephemerals(filter: { readonly channel?: string; readonly user?: string } = {}): T.EphemeralMessage[] {
     const { channel, user } = filter;

@@ -78,3 +78,22 @@ describe('resolveNode', () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
+
+describe('resolveNode against names chosen to capture other references', () => {
+  const node = (nodeId: string, displayName: string, remoteIp?: string) =>
+    ({ nodeId, displayName, caps: [], commands: [], ...(remoteIp ? { remoteIp } : {}) }) as NodeInfo;
+
+  it('treats a display name that equals another node IP as ambiguous, not as that node', () => {
+    const real = node('aaaaaaaa1111', 'db-host', '10.0.0.5');
+    const squatter = node('bbbbbbbb2222', '10.0.0.5');
+    const result = resolveNode('10.0.0.5', [real, squatter]);
+    expect(result.kind).toBe('ambiguous');
+  });
+
+  it('treats a display name that looks like another node id prefix as ambiguous', () => {
+    const real = node('deadbeef0001', 'alpha');
+    const squatter = node('cccccccc3333', 'deadbeef');
+    expect(resolveNode('deadbeef', [real, squatter]).kind).toBe('ambiguous');
+    expect(resolveNode('deadbeef0001', [real, squatter])).toEqual({ kind: 'found', node: real });
+  });
+});

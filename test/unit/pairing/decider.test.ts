@@ -1,8 +1,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
+import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
 import type { NodePairList, NodePairRequest } from '../../../src/gateway/schemas.js';
 import { PairingDecider } from '../../../src/pairing/decider.js';
+import { PairingWatcher } from '../../../src/pairing/pairing-watcher.js';
 import type { PairingGateway } from '../../../src/pairing/ports.js';
 import { SqliteStore } from '../../../src/pairing/sqlite-store.js';
 import { toNodeRequest } from '../../../src/pairing/to-request.js';
@@ -43,10 +44,11 @@ function stubGateway(pending: NodePairRequest[]) {
     pending.splice(pending.indexOf(request), 1);
     paired.push({ nodeId: request.nodeId, caps: request.caps, commands: request.commands, approvedAtMs });
   };
-  return { gateway, calls, failNext: (err: Error | undefined) => (failWith = err), applyApproval };
+  const removePending = (request: NodePairRequest) => pending.splice(pending.indexOf(request), 1);
+  return { gateway, calls, failNext: (err: Error | undefined) => (failWith = err), applyApproval, removePending };
 }
 
-function setup(shown: string[], current: NodePairRequest[]) {
+function setup(shown: string[], current: NodePairRequest[], nowMs: () => number = Date.now) {
   const store = new SqliteStore(':memory:');
   const request = toNodeRequest(raw(shown), undefined, 1);
   const fingerprint = fingerprintRequest(request);
@@ -60,6 +62,7 @@ function setup(shown: string[], current: NodePairRequest[]) {
     isMember: async (user, list) => list.includes(user),
     log: pino({ level: 'silent' }),
     onChange: () => {},
+    nowMs,
   });
   return { store, decider, fingerprint, ...stub };
 }
@@ -141,7 +144,7 @@ describe('PairingDecider', () => {
       decision: 'approve',
       userId: 'U1',
       fingerprint: t.fingerprint,
-      claimedAtMs: 5,
+      claimedAtMs: Date.now(),
     });
     await t.decider.resumeClaims();
     await t.decider.resumeClaims();
@@ -205,5 +208,77 @@ describe('PairingDecider', () => {
     await t.decider.resumeClaims();
     expect(t.calls).toEqual(['approve:req-1', 'approve:req-1']);
     expect(t.store.get('node', 'req-1')?.status).toBe('approved');
+  });
+
+  it('finishes a reconciliation that resumes a claim whose request went the other way (no self-wait)', async () => {
+    const request = raw(['ollama.models']);
+    const t = setup(['ollama.models'], [request]);
+    const watcher: PairingWatcher = new PairingWatcher({
+      gateway: t.gateway,
+      events: { on: () => () => {}, onResync: () => () => {} },
+      store: t.store,
+      log: pino({ level: 'silent' }),
+      onChange: () => {},
+      onReconciled: (): Promise<void> => decider.resumeClaims(),
+    });
+    const decider: PairingDecider = new PairingDecider({
+      gateway: t.gateway,
+      store: t.store,
+      watcher,
+      access: { approvers: ['U1'], admins: [] },
+      isMember: async (user, list) => list.includes(user),
+      log: pino({ level: 'silent' }),
+      onChange: () => {},
+    });
+    // A claim left by a crash; meanwhile the request left the gateway without being approved.
+    t.store.claim({
+      kind: 'node',
+      requestId: 'req-1',
+      decision: 'approve',
+      userId: 'U1',
+      fingerprint: t.fingerprint,
+      claimedAtMs: 5,
+    });
+    t.removePending(request);
+    await watcher.reconcile('test');
+    expect(t.store.listClaims()).toEqual([]);
+    expect(t.calls).toEqual([]);
+    await watcher.reconcile('settles the card');
+    expect(t.store.get('node', 'req-1')?.status).toBe('expired');
+  });
+
+  it('frees the request when the gateway was unreachable at click time (nothing was sent)', async () => {
+    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    t.failNext(new GatewayClosedError('node.pair.approve', 'gateway session is not connected', 'NOT_CONNECTED'));
+    const result = await t.decider.decide({
+      kind: 'node',
+      requestId: 'req-1',
+      fingerprint: t.fingerprint,
+      userId: 'U1',
+      decision: 'approve',
+    });
+    expect(result.outcome).toBe('failed');
+    expect(t.store.listClaims()).toEqual([]);
+  });
+
+  it('drops an interrupted decision that stayed unconfirmed for more than 10 minutes', async () => {
+    let now = 1_000_000;
+    const t = setup(['ollama.models'], [raw(['ollama.models'])], () => now);
+    t.store.claim({
+      kind: 'node',
+      requestId: 'req-1',
+      decision: 'approve',
+      userId: 'U1',
+      fingerprint: t.fingerprint,
+      claimedAtMs: now,
+    });
+    now += 10 * 60_000 + 1;
+    await t.decider.resumeClaims();
+    expect(t.calls).toEqual([]);
+    expect(t.store.listClaims()).toEqual([]);
+    expect(t.store.get('node', 'req-1')).toMatchObject({
+      status: 'pending',
+      lastError: expect.stringMatching(/never confirmed/),
+    });
   });
 });

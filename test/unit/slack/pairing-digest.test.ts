@@ -83,7 +83,10 @@ describe('renderPairingDigest', () => {
 
   it('marks admin-sensitive entries and confirms their Approve', () => {
     const digest = renderPairingDigest(
-      [makeRecord(makeRequest({ commands: ['system.run'] })), makeRecord(makeDeviceRequest({ requestId: 'd-1' }))],
+      [
+        makeRecord(makeRequest({ commands: ['system.run'] })),
+        makeRecord(makeDeviceRequest({ requestId: 'd-1', scopes: ['operator.read'] })),
+      ],
       CTX,
     );
     expectSlackAccepts(digest);

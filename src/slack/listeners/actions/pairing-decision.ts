@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { DecisionResult, PairingDecider } from '../../../pairing/decider.js';
+import type { PairingDecider } from '../../../pairing/decider.js';
 import {
   APPROVE_ACTION_ID,
   DECIDE_ACTION_ID,
@@ -8,7 +8,7 @@ import {
   parseDecisionValue,
   REJECT_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
-import { mentionUser } from '../../escape.js';
+import { describeResult } from '../../decision-notes.js';
 import { respondReliably } from '../../respond-reliably.js';
 
 export interface PairingDecisionDeps {
@@ -63,31 +63,4 @@ async function decideAndTell(
   await deps.syncCards().catch(() => undefined);
   const text = describeResult(result);
   if (text) await respondReliably(responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
-}
-
-/** The private note the clicker gets; undefined when the updated card says it all. */
-export function describeResult(result: DecisionResult): string | undefined {
-  switch (result.outcome) {
-    case 'decided':
-      return undefined;
-    case 'refused':
-      return `You can't decide this request: ${result.reason}. Nothing was sent to the gateway.`;
-    case 'unknown':
-      return 'This request is not known to the bot any more; see `/openclaw pending` for what is waiting.';
-    case 'already': {
-      if (!result.claim && !['approved', 'rejected'].includes(result.record.status)) {
-        return `Not applied: this request is no longer pending (${result.record.status}). The card shows what is current.`;
-      }
-      const by = result.claim
-        ? `${mentionUser(result.claim.userId)} is deciding it right now`
-        : result.record.resolvedBy?.via === 'slack'
-          ? `${mentionUser(result.record.resolvedBy.userId)} already decided it (${result.record.status})`
-          : `it was already ${result.record.status} outside Slack`;
-      return `Already handled: ${by}.`;
-    }
-    case 'changed':
-      return `Not applied: ${result.reason}. The card shows what is current.`;
-    case 'failed':
-      return `Not applied: ${result.message}`;
-  }
 }
