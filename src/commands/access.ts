@@ -89,7 +89,7 @@ function label(command: Command): string {
 }
 
 /** Decides whether the caller may run `command`; a refusal says which tier is needed and how it is granted. */
-export function requiredTier(command: Command, ctx: AccessContext): AccessDecision {
+export function decideAccess(command: Command, ctx: AccessContext): AccessDecision {
   let tier = BASE_TIER[command.kind];
   let confirm = false;
   if (command.kind === 'invoke') {

@@ -1,4 +1,4 @@
-import { holdsTier, requiredTier, tierOf } from '../../commands/access.js';
+import { decideAccess, holdsTier, tierOf } from '../../commands/access.js';
 import { COMMAND_SPECS } from '../../commands/command-catalog.js';
 import { type Command, parseCommand } from '../../commands/parse-command.js';
 import { renderDescribe } from '../../commands/render-describe.js';
@@ -22,7 +22,7 @@ export async function runCommand(deps: CommandDeps, text: string, userId: string
   const parsed = parseCommand(text);
   if (!parsed.ok) return renderError(parsed.error, 'Try `/openclaw help`.');
   const tiers = await resolveTiers(deps, userId);
-  const decision = requiredTier(parsed.command, { ...deps.access, callerTiers: tiers });
+  const decision = decideAccess(parsed.command, { ...deps.access, callerTiers: tiers });
   if (!decision.allowed) {
     audit(deps, userId, parsed.command, 'refused', decision.message);
     return renderError(`Not allowed: ${decision.message}`);

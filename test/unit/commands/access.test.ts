@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessContext, matchesPattern, requiredTier, type Tier } from '../../../src/commands/access.js';
+import { type AccessContext, decideAccess, matchesPattern, type Tier } from '../../../src/commands/access.js';
 import type { Command } from '../../../src/commands/parse-command.js';
 
 const invoke = (command: string): Command => ({
@@ -49,34 +49,34 @@ const MATRIX: Record<string, [boolean, boolean, boolean, boolean]> = {
 
 const TIERS: Tier[][] = [[], ['invoker'], ['approver'], ['admin']];
 
-describe('requiredTier', () => {
+describe('decideAccess', () => {
   for (const [name, expected] of Object.entries(MATRIX)) {
     it(`applies the policy matrix to ${name}`, () => {
       const command = COMMANDS[name] as Command;
-      const got = TIERS.map((tiers) => requiredTier(command, ctx(tiers)).allowed);
+      const got = TIERS.map((tiers) => decideAccess(command, ctx(tiers)).allowed);
       expect(got).toEqual(expected);
     });
   }
 
   it('names the tier and how an admin grants it when refusing', () => {
-    expect(requiredTier(COMMANDS.remove as Command, ctx(['approver']))).toEqual({
+    expect(decideAccess(COMMANDS.remove as Command, ctx(['approver']))).toEqual({
       allowed: false,
       tier: 'admin',
       message: 'remove needs an admin. Admins are the Slack user ids and groups listed in OPENCLAW_ADMINS.',
     });
-    const approve = requiredTier(COMMANDS.approve as Command, ctx([]));
+    const approve = decideAccess(COMMANDS.approve as Command, ctx([]));
     expect(approve).toMatchObject({ allowed: false, tier: 'approver' });
     expect(approve.allowed === false && approve.message).toMatch(/OPENCLAW_APPROVERS/);
-    const run = requiredTier(invoke('ollama.models'), ctx(['approver']));
+    const run = decideAccess(invoke('ollama.models'), ctx(['approver']));
     expect(run.allowed === false && run.message).toMatch(/invoke ollama.models needs an invoker .*OPENCLAW_INVOKERS/);
-    const sensitive = requiredTier(invoke('fs.listDir'), ctx(['invoker']));
+    const sensitive = decideAccess(invoke('fs.listDir'), ctx(['invoker']));
     expect(sensitive).toMatchObject({ allowed: false, tier: 'admin' });
     expect(sensitive.allowed === false && sensitive.message).toMatch(/shell, file or browser access.*OPENCLAW_ADMINS/);
   });
 
   it('refuses system.run and system.run.prepare for everyone unless allowed', () => {
     for (const name of ['system.run', 'system.run.prepare']) {
-      const decision = requiredTier(invoke(name), ctx(['admin']));
+      const decision = decideAccess(invoke(name), ctx(['admin']));
       expect(decision).toMatchObject({ allowed: false, tier: 'nobody' });
       expect(decision.allowed === false && decision.message).toMatch(/OPENCLAW_ALLOW_SYSTEM_RUN=true/);
     }
@@ -84,28 +84,28 @@ describe('requiredTier', () => {
 
   it('lets only admins run system.run when allowed, with a confirmation step', () => {
     const allowed = { allowSystemRun: true };
-    expect(requiredTier(invoke('system.run'), ctx(['admin'], allowed))).toEqual({
+    expect(decideAccess(invoke('system.run'), ctx(['admin'], allowed))).toEqual({
       allowed: true,
       tier: 'admin',
       confirm: true,
     });
-    expect(requiredTier(invoke('system.run'), ctx(['invoker', 'approver'], allowed))).toMatchObject({
+    expect(decideAccess(invoke('system.run'), ctx(['invoker', 'approver'], allowed))).toMatchObject({
       allowed: false,
       tier: 'admin',
     });
-    expect(requiredTier(invoke('system.which'), ctx(['admin'], allowed))).toMatchObject({ confirm: false });
+    expect(decideAccess(invoke('system.which'), ctx(['admin'], allowed))).toMatchObject({ confirm: false });
   });
 
   it('lets the deny list win over the allow list, even for admins', () => {
     const lists = { invokeAllow: ['ollama.*'], invokeDeny: ['ollama.pull'] };
-    expect(requiredTier(invoke('ollama.models'), ctx(['invoker'], lists))).toMatchObject({ allowed: true });
-    const denied = requiredTier(invoke('ollama.pull'), ctx(['admin'], lists));
+    expect(decideAccess(invoke('ollama.models'), ctx(['invoker'], lists))).toMatchObject({ allowed: true });
+    const denied = decideAccess(invoke('ollama.pull'), ctx(['admin'], lists));
     expect(denied).toMatchObject({ allowed: false, tier: 'nobody' });
     expect(denied.allowed === false && denied.message).toMatch(/OPENCLAW_INVOKE_DENY \(pattern "ollama.pull"\)/);
   });
 
   it('refuses a command outside a non-empty allow list', () => {
-    const decision = requiredTier(
+    const decision = decideAccess(
       invoke('desktop.stream'),
       ctx(['admin'], { invokeAllow: ['ollama.*', 'system.which'] }),
     );
@@ -114,7 +114,7 @@ describe('requiredTier', () => {
   });
 
   it('keeps system.run off even when the allow list names it', () => {
-    expect(requiredTier(invoke('system.run'), ctx(['admin'], { invokeAllow: ['*'] }))).toMatchObject({
+    expect(decideAccess(invoke('system.run'), ctx(['admin'], { invokeAllow: ['*'] }))).toMatchObject({
       allowed: false,
     });
   });
