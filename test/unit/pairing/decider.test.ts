@@ -64,34 +64,24 @@ function setup(shown: string[], current: NodePairRequest[], nowMs: () => number 
     onChange: () => {},
     nowMs,
   });
-  return { store, decider, fingerprint, ...stub };
+  /** `userId` clicks Approve on the card for req-1 (showing `shown`, unless another fingerprint is given). */
+  const approve = (userId: string, shownFingerprint = fingerprint) =>
+    decider.decide({ kind: 'node', requestId: 'req-1', fingerprint: shownFingerprint, userId, decision: 'approve' });
+  return { store, decider, fingerprint, approve, ...stub };
 }
 
 describe('PairingDecider', () => {
   it('approves the request that was shown, once', async () => {
     const t = setup(['ollama.models'], [raw(['ollama.models'])]);
-    const input = {
-      kind: 'node' as const,
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'U1',
-      decision: 'approve' as const,
-    };
-    expect((await t.decider.decide(input)).outcome).toBe('decided');
-    expect((await t.decider.decide(input)).outcome).toBe('already');
+    expect((await t.approve('U1')).outcome).toBe('decided');
+    expect((await t.approve('U1')).outcome).toBe('already');
     expect(t.calls).toEqual(['approve:req-1']);
     expect(t.store.get('node', 'req-1')?.resolvedBy).toEqual({ via: 'slack', userId: 'U1' });
   });
 
   it('refuses to approve when the gateway now shows a wider surface than the card', async () => {
     const t = setup(['ollama.models'], [raw(['ollama.models', 'system.run'])]);
-    const result = await t.decider.decide({
-      kind: 'node',
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'UADMIN',
-      decision: 'approve',
-    });
+    const result = await t.approve('UADMIN');
     expect(result.outcome).toBe('changed');
     expect(t.calls).toEqual([]);
     expect(t.store.get('node', 'req-1')?.request.commands).toContain('system.run');
@@ -100,13 +90,7 @@ describe('PairingDecider', () => {
 
   it('refuses a stale fingerprint from an old card', async () => {
     const t = setup(['ollama.models'], [raw(['ollama.models'])]);
-    const result = await t.decider.decide({
-      kind: 'node',
-      requestId: 'req-1',
-      fingerprint: 'v1-stale',
-      userId: 'U1',
-      decision: 'approve',
-    });
+    const result = await t.approve('U1', 'v1-stale');
     expect(result.outcome).toBe('changed');
     expect(t.calls).toEqual([]);
   });
@@ -120,13 +104,7 @@ describe('PairingDecider', () => {
         details: { code: 'MISSING_SCOPE', missingScope: 'operator.write', requiredScopes: ['operator.write'] },
       }),
     );
-    const result = await t.decider.decide({
-      kind: 'node',
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'U1',
-      decision: 'approve',
-    });
+    const result = await t.approve('U1');
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(result.outcome === 'failed' && result.message).toMatch(/lacks operator.write/);
     expect(t.store.get('node', 'req-1')).toMatchObject({
@@ -154,13 +132,7 @@ describe('PairingDecider', () => {
 
   it('refuses an approver on an admin-sensitive request and audits it', async () => {
     const t = setup(['system.run'], [raw(['system.run'])]);
-    const result = await t.decider.decide({
-      kind: 'node',
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'U1',
-      decision: 'approve',
-    });
+    const result = await t.approve('U1');
     expect(result.outcome).toBe('refused');
     expect(t.calls).toEqual([]);
     expect(t.store.listAudit(1)[0]).toMatchObject({ actor: 'U1', outcome: 'refused' });
@@ -170,17 +142,10 @@ describe('PairingDecider', () => {
     const request = raw(['ollama.models']);
     const t = setup(['ollama.models'], [request]);
     t.failNext(new GatewayTimeoutError('node.pair.approve', 30_000, true));
-    const input = {
-      kind: 'node' as const,
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'U1',
-      decision: 'approve' as const,
-    };
-    const first = await t.decider.decide(input);
+    const first = await t.approve('U1');
     expect(first.outcome).toBe('failed');
     expect(t.store.listClaims()).toHaveLength(1);
-    expect((await t.decider.decide({ ...input, userId: 'UADMIN' })).outcome).toBe('already');
+    expect((await t.approve('UADMIN')).outcome).toBe('already');
 
     // The approval did land on the gateway after all.
     t.applyApproval(request, Date.now());
@@ -197,13 +162,7 @@ describe('PairingDecider', () => {
   it('retries a claim with an unknown outcome when the request is still pending', async () => {
     const t = setup(['ollama.models'], [raw(['ollama.models'])]);
     t.failNext(new GatewayTimeoutError('node.pair.approve', 30_000, true));
-    await t.decider.decide({
-      kind: 'node',
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'U1',
-      decision: 'approve',
-    });
+    await t.approve('U1');
     t.failNext(undefined);
     await t.decider.resumeClaims();
     expect(t.calls).toEqual(['approve:req-1', 'approve:req-1']);
@@ -250,13 +209,7 @@ describe('PairingDecider', () => {
   it('frees the request when the gateway was unreachable at click time (nothing was sent)', async () => {
     const t = setup(['ollama.models'], [raw(['ollama.models'])]);
     t.failNext(new GatewayClosedError('node.pair.approve', 'gateway session is not connected', 'NOT_CONNECTED'));
-    const result = await t.decider.decide({
-      kind: 'node',
-      requestId: 'req-1',
-      fingerprint: t.fingerprint,
-      userId: 'U1',
-      decision: 'approve',
-    });
+    const result = await t.approve('U1');
     expect(result.outcome).toBe('failed');
     expect(t.store.listClaims()).toEqual([]);
   });
