@@ -42,16 +42,3 @@ export function readToken(text: string, from: number): TokenResult {
   while (end < text.length && !SPACE.test(text[end] ?? '')) end++;
   return { ok: true, token: { value: text.slice(start, end), start, end, quoted: false } };
 }
-
-/** Reads every remaining word from `from`. */
-export function readTokens(text: string, from = 0): { ok: true; tokens: Token[] } | { ok: false; error: string } {
-  const tokens: Token[] = [];
-  let pos = from;
-  for (;;) {
-    const read = readToken(text, pos);
-    if (!read.ok) return read;
-    if (!read.token) return { ok: true, tokens };
-    tokens.push(read.token);
-    pos = read.token.end;
-  }
-}

@@ -3,7 +3,7 @@ import { decodeSlackText } from '../../../src/commands/decode-slack-text.js';
 import { parseDuration } from '../../../src/commands/parse-duration.js';
 import { lineColumn, parseJsonPrefix } from '../../../src/commands/parse-json.js';
 import { quoteInput } from '../../../src/commands/read-args.js';
-import { readToken, readTokens } from '../../../src/commands/tokenize.js';
+import { readToken, type Token } from '../../../src/commands/tokenize.js';
 
 describe('decodeSlackText', () => {
   it('turns escaped mentions, channels and links into what the user typed', () => {
@@ -53,9 +53,21 @@ describe('parseJsonPrefix', () => {
   });
 });
 
+/** Reads every word of `text` with readToken, the way the parser walks a command. */
+function readAll(text: string): { ok: true; tokens: Token[] } | { ok: false; error: string } {
+  const tokens: Token[] = [];
+  for (let pos = 0; ; ) {
+    const read = readToken(text, pos);
+    if (!read.ok) return read;
+    if (!read.token) return { ok: true, tokens };
+    tokens.push(read.token);
+    pos = read.token.end;
+  }
+}
+
 describe('readToken', () => {
   it('splits on any whitespace and keeps offsets', () => {
-    const read = readTokens('  a\u00a0"b c"\t“d e” \'f\'');
+    const read = readAll('  a\u00a0"b c"\t“d e” \'f\'');
     expect(read).toEqual({
       ok: true,
       tokens: [
