@@ -189,6 +189,14 @@ export class SqliteStore implements PairingStore {
       .run(kind, requestId);
   }
 
+  placeOnCard(kind: RequestKind, requestId: string, location: CardLocation): void {
+    this.db
+      .prepare(
+        'UPDATE requests SET channel = ?, ts = ?, dirty = 1, version = version + 1 WHERE kind = ? AND request_id = ?',
+      )
+      .run(location.channel, location.ts, kind, requestId);
+  }
+
   listDirty(limit: number): RequestRecord[] {
     const rows = this.db
       .prepare('SELECT * FROM requests WHERE dirty = 1 ORDER BY created_at_ms, request_id LIMIT ?')

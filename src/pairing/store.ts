@@ -63,6 +63,8 @@ export interface PairingStore {
   setError(kind: RequestKind, requestId: string, message: string | undefined, nowMs: number): void;
   /** Marks a record's card as needing a post or an update. */
   markDirty(kind: RequestKind, requestId: string): void;
+  /** Puts a record on an existing Slack message (a digest it joins, a post that landed) and queues its re-render. */
+  placeOnCard(kind: RequestKind, requestId: string, location: CardLocation): void;
   /** Records whose card must be posted or updated, oldest first. */
   listDirty(limit: number): RequestRecord[];
   /** Saves the card location and clears the dirty mark if the record is still at `seenVersion`. */

@@ -148,8 +148,7 @@ export class CardPublisher {
     const room = DIGEST_CAPACITY - store.listByCard(open.location).length;
     const joining = fresh.slice(0, Math.max(0, room));
     for (const r of joining) {
-      store.markSynced(r.kind, r.requestId, open.location, r.version);
-      store.markDirty(r.kind, r.requestId); // updateChanged re-renders the digest with them
+      store.placeOnCard(r.kind, r.requestId, open.location); // updateChanged re-renders the digest with them
     }
     return fresh.slice(joining.length);
   }
@@ -219,13 +218,7 @@ export class CardPublisher {
       );
       const adopted = records.filter((r) => found.has(requestKey(r.kind, r.requestId)));
       for (const r of adopted) {
-        store.markSynced(
-          r.kind,
-          r.requestId,
-          { channel, ts: found.get(requestKey(r.kind, r.requestId)) ?? '' },
-          r.version,
-        );
-        store.markDirty(r.kind, r.requestId);
+        store.placeOnCard(r.kind, r.requestId, { channel, ts: found.get(requestKey(r.kind, r.requestId)) ?? '' });
       }
       if (adopted.length > 0) {
         // The rest are posted (re-rendered without the adopted ones) on the next pass.
