@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ErrorCode, GatewayClosedError, GatewayRequestError, GatewayTimeoutError, isGatewayError } from '../errors.js';
-import { fingerprintRequest } from '../slack/blocks/fingerprint.js';
+import { fingerprintRequest } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { PairingWatcher } from './pairing-watcher.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';

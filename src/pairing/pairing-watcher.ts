@@ -7,7 +7,7 @@ import {
   NodePairResolvedSchema,
   type PairedNode,
 } from '../gateway/schemas.js';
-import { fingerprintRequest } from '../slack/blocks/fingerprint.js';
+import { fingerprintRequest } from './fingerprint.js';
 import type { GatewayEvents, PairingGateway } from './ports.js';
 import type { PairingStore } from './store.js';
 import { toDeviceRequest, toNodeRequest } from './to-request.js';

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
 import type { NodePairList, NodePairRequest } from '../../../src/gateway/schemas.js';
 import { PairingDecider } from '../../../src/pairing/decider.js';
+import { fingerprintRequest } from '../../../src/pairing/fingerprint.js';
 import { PairingWatcher } from '../../../src/pairing/pairing-watcher.js';
 import type { PairingGateway } from '../../../src/pairing/ports.js';
 import { SqliteStore } from '../../../src/pairing/sqlite-store.js';
 import { toNodeRequest } from '../../../src/pairing/to-request.js';
-import { fingerprintRequest } from '../../../src/slack/blocks/fingerprint.js';
 
 const raw = (commands: string[]): NodePairRequest => ({
   requestId: 'req-1',

@@ -1,6 +1,6 @@
 /** Fingerprint of what approving a pairing request would grant; carried in button values to catch changed requests. */
 import { createHash } from 'node:crypto';
-import type { PairingRequest } from '../../pairing/types.js';
+import type { PairingRequest } from './types.js';
 
 const FINGERPRINT_VERSION = 'v1';
 

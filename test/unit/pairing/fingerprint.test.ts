@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintRequest } from '../../../src/slack/blocks/fingerprint.js';
-import { makeDeviceRequest, makeRequest } from './pairing-fixtures.js';
+import { fingerprintRequest } from '../../../src/pairing/fingerprint.js';
+import { makeDeviceRequest, makeRequest } from '../slack/pairing-fixtures.js';
 
 describe('fingerprintRequest', () => {
   it('returns 16 hex characters and is stable', () => {
