@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { AuditLog } from './audit/audit-log.js';
 import type { Config } from './config.js';
 import { DeviceIdentity } from './gateway/device-identity.js';
 import { GatewayClient } from './gateway/gateway-client.js';
@@ -8,9 +10,12 @@ import { NodeManager } from './gateway/nodes.js';
 import { HealthServer } from './http/health-server.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { PairingDecider } from './pairing/decider.js';
+import { createFingerprinter } from './pairing/fingerprint.js';
 import { PairingWatcher } from './pairing/pairing-watcher.js';
 import { SqliteStore } from './pairing/sqlite-store.js';
 import type { PairingStore } from './pairing/store.js';
+import { CommandPolicy } from './policy/command-policy.js';
+import type { CardContext } from './slack/blocks/pairing-card.js';
 import { CardPublisher } from './slack/card-publisher.js';
 import type { CommandDeps } from './slack/commands/command-context.js';
 import { NodeDirectory } from './slack/commands/node-directory.js';
@@ -18,14 +23,17 @@ import { GatewayAlerts } from './slack/gateway-alerts.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
 import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
 import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
+import { register as registerPairingReview } from './slack/listeners/actions/pairing-review.js';
 import { register as registerOpenclawCommand } from './slack/listeners/commands/openclaw.js';
 import { Principals } from './slack/principals.js';
+import { ReviewModals } from './slack/review-modals.js';
 import {
   createSlackApp,
   registerWorkspaceGuard,
   SLACK_CALL_TIMEOUT_MS,
   type SlackIdentity,
 } from './slack/slack-app.js';
+import { loadOrCreateSecret } from './state/install-secret.js';
 
 export interface BotOptions {
   config: Config;
@@ -72,6 +80,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const metrics = createMetrics();
   const identity = await DeviceIdentity.loadOrCreate(config.stateDir, nowMs);
   const store = options.store ?? SqliteStore.open(config.stateDir);
+  const fingerprint = createFingerprinter(await loadOrCreateSecret(path.join(config.stateDir, 'fingerprint.key')));
   const slack = await verifySlackAuth(config);
   log.info({ team: slack.teamId, bot: slack.botUserId }, 'Slack auth ok');
 
@@ -86,13 +95,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   const nodes = new NodeManager(gateway);
   const { app, httpListener } = createSlackApp(config, slack, log);
+  const audit = new AuditLog(store, log.child({ component: 'audit' }), nowMs);
+  const policy = new CommandPolicy({
+    ordinary: config.access.ordinaryCommands,
+    allowSystemRun: config.access.allowSystemRun,
+  });
+  const deciders = { approvers: config.access.approvers.length, admins: config.access.admins.length };
+  const cardContext = (): CardContext => ({ deciders, policy, nowMs: nowMs() });
   const principals = new Principals(app.client, log.child({ component: 'principals' }));
   const publisher = new CardPublisher({
     client: app.client,
     store,
     channel: config.pairing.channel,
     log: log.child({ component: 'cards' }),
-    context: () => ({ deciders: { approvers: config.access.approvers.length, admins: config.access.admins.length } }),
+    context: () => ({ deciders, policy }),
     onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
     nowMs,
   });
@@ -100,6 +116,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     gateway: nodes,
     events: gateway,
     store,
+    audit,
+    fingerprint,
     log: log.child({ component: 'pairing' }),
     onChange: () => publisher.schedule(),
     onReconciled: (): Promise<void> => decider.resumeClaims(),
@@ -109,9 +127,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const decider: PairingDecider = new PairingDecider({
     gateway: nodes,
     store,
+    audit,
+    policy,
     watcher,
     access: config.access,
     isMember: principals.isMember,
+    fingerprint,
     log: log.child({ component: 'decisions' }),
     onChange: () => publisher.schedule(),
     onOutcome: (outcome) => metrics.decisions.inc({ outcome }),
@@ -119,8 +140,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
 
   registerWorkspaceGuard(app, slack, log);
+  const modals = new ReviewModals({ store, context: cardContext, log: log.child({ component: 'modals' }) });
+  registerPairingReview(app, { modals, log: log.child({ component: 'clicks' }) });
   registerPairingDecision(app, {
     decider,
+    audit,
+    modals,
     log: log.child({ component: 'clicks' }),
     syncCards: () => publisher.sync(),
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
@@ -131,8 +156,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     gatewayStatus: () => gateway.getStatus(),
     store,
     decider,
+    audit,
     isMember: principals.isMember,
     access: config.access,
+    policy,
+    cardContext,
     log: log.child({ component: 'commands' }),
     nowMs,
     newId: () => crypto.randomUUID(),

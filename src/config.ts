@@ -68,6 +68,7 @@ const schema = z.object({
   OPENCLAW_ADMINS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_INVOKERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_ALLOW_SYSTEM_RUN: bool,
+  OPENCLAW_ORDINARY_COMMANDS: list('a command pattern such as ollama.*', /^[A-Za-z0-9*][\w.*:/-]{0,127}$/),
   OPENCLAW_INVOKE_ALLOW: list('a command pattern'),
   OPENCLAW_INVOKE_DENY: list('a command pattern'),
   OPENCLAW_ALERT_AFTER_MS: z.coerce
@@ -115,6 +116,8 @@ export interface Config {
     readonly admins: readonly string[];
     readonly invokers: readonly string[];
     readonly allowSystemRun: boolean;
+    /** OPENCLAW_ORDINARY_COMMANDS: globs of harmless commands beyond the built-in list. */
+    readonly ordinaryCommands: readonly string[];
     readonly invokeAllow: readonly string[];
     readonly invokeDeny: readonly string[];
   };
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       admins: e.OPENCLAW_ADMINS,
       invokers: e.OPENCLAW_INVOKERS,
       allowSystemRun: e.OPENCLAW_ALLOW_SYSTEM_RUN,
+      ordinaryCommands: e.OPENCLAW_ORDINARY_COMMANDS,
       invokeAllow: e.OPENCLAW_INVOKE_ALLOW,
       invokeDeny: e.OPENCLAW_INVOKE_DENY,
     },

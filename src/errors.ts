@@ -9,6 +9,7 @@ export const ErrorCode = {
   METHOD_REMOVED: 'METHOD_REMOVED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   STATE_IO: 'STATE_IO',
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,5 +1,6 @@
 /** Who may run which `/openclaw` command: a pure policy over the command, the caller's tiers and the invoke lists. */
-import { ADMIN_SENSITIVE_COMMANDS } from '../pairing/types.js';
+import type { CommandPolicy } from '../policy/command-policy.js';
+import { matchesPattern } from '../policy/glob.js';
 import type { Command } from './parse-command.js';
 
 /** Access tiers; an admin holds every tier. */
@@ -9,7 +10,8 @@ export type Tier = 'everyone' | 'invoker' | 'approver' | 'admin';
 export interface AccessContext {
   /** Tiers the caller holds (from OPENCLAW_INVOKERS / OPENCLAW_APPROVERS / OPENCLAW_ADMINS). */
   readonly callerTiers: readonly Tier[];
-  readonly allowSystemRun: boolean;
+  /** Command risk (built-in ordinary list, OPENCLAW_ORDINARY_COMMANDS, OPENCLAW_ALLOW_SYSTEM_RUN). */
+  readonly policy: Pick<CommandPolicy, 'riskOf' | 'allowSystemRun'>;
   /** OPENCLAW_INVOKE_ALLOW patterns; empty allows every command. */
   readonly invokeAllow: readonly string[];
   /** OPENCLAW_INVOKE_DENY patterns; a match refuses even admins. */
@@ -20,9 +22,6 @@ export interface AccessContext {
 export type AccessDecision =
   | { readonly allowed: true; readonly tier: Tier; readonly confirm: boolean }
   | { readonly allowed: false; readonly tier: Tier | 'nobody'; readonly message: string };
-
-/** Commands that run shell commands on the node: off unless OPENCLAW_ALLOW_SYSTEM_RUN, then admin + confirmation. */
-export const SYSTEM_RUN_COMMANDS: ReadonlySet<string> = new Set(['system.run', 'system.run.prepare']);
 
 const BASE_TIER: Readonly<Record<Command['kind'], Tier>> = {
   help: 'everyone',
@@ -36,6 +35,7 @@ const BASE_TIER: Readonly<Record<Command['kind'], Tier>> = {
   reject: 'approver',
   rename: 'approver',
   remove: 'admin',
+  audit: 'admin',
 };
 
 const GRANT: Readonly<Record<Exclude<Tier, 'everyone'>, string>> = {
@@ -45,17 +45,6 @@ const GRANT: Readonly<Record<Exclude<Tier, 'everyone'>, string>> = {
     'an approver (or admin). An admin grants it by adding your Slack user id or a group you are in to OPENCLAW_APPROVERS',
   admin: 'an admin. Admins are the Slack user ids and groups listed in OPENCLAW_ADMINS',
 };
-
-/** True when `command` matches a glob `pattern` (`*` = any characters, case-insensitive, whole name). */
-export function matchesPattern(command: string, pattern: string): boolean {
-  const trimmed = pattern.trim();
-  if (trimmed === '') return false;
-  const source = trimmed
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`, 'is').test(command);
-}
 
 /** The base tier of a subcommand (invoke's real tier depends on the command invoked). */
 export function tierOf(kind: Command['kind']): Tier {
@@ -77,8 +66,8 @@ function refuseInvoke(command: string, ctx: AccessContext): AccessDecision | und
     const message = `${command} is not in OPENCLAW_INVOKE_ALLOW; an admin can add it (or a pattern such as "${command.split('.')[0]}.*") to that list`;
     return { allowed: false, tier: 'nobody', message };
   }
-  if (SYSTEM_RUN_COMMANDS.has(command) && !ctx.allowSystemRun) {
-    const message = `${command} is turned off on this bot. An admin can turn it on with OPENCLAW_ALLOW_SYSTEM_RUN=true; even then only admins may run it, after a confirmation`;
+  if (ctx.policy.riskOf(command) === 'exec' && !ctx.policy.allowSystemRun) {
+    const message = `${command} runs code or drives input on the node, which is turned off on this bot. An admin can turn it on with OPENCLAW_ALLOW_SYSTEM_RUN=true; even then only admins may run it, after a confirmation`;
     return { allowed: false, tier: 'nobody', message };
   }
   return undefined;
@@ -95,11 +84,17 @@ export function decideAccess(command: Command, ctx: AccessContext): AccessDecisi
   if (command.kind === 'invoke') {
     const refused = refuseInvoke(command.command, ctx);
     if (refused) return refused;
-    if (ADMIN_SENSITIVE_COMMANDS.has(command.command)) tier = 'admin';
-    confirm = SYSTEM_RUN_COMMANDS.has(command.command);
+    // Deny by default: anything not known to be harmless needs an admin and a confirmation.
+    if (ctx.policy.riskOf(command.command) !== 'ordinary') {
+      tier = 'admin';
+      confirm = true;
+    }
   }
   if (holdsTier(ctx.callerTiers, tier)) return { allowed: true, tier, confirm };
-  const why = command.kind === 'invoke' && tier === 'admin' ? ' (it hands out shell, file or browser access)' : '';
+  const why =
+    command.kind === 'invoke' && tier === 'admin'
+      ? ' (it is not on the list of harmless read-only commands; see OPENCLAW_ORDINARY_COMMANDS)'
+      : '';
   const grant = tier === 'everyone' ? '' : GRANT[tier];
   return { allowed: false, tier, message: `${label(command)}${why} needs ${grant}.` };
 }

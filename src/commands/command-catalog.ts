@@ -75,6 +75,13 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     example: '/openclaw remove old-laptop',
     summary: 'forget a paired node and disconnect it',
   },
+  {
+    command: 'audit',
+    aliases: [],
+    usage: '/openclaw audit [N]',
+    example: '/openclaw audit 20',
+    summary: 'the last N audited actions (default 10, at most 50; admins)',
+  },
 ];
 
 /** Seed names the gateway removed in 2026.7. */

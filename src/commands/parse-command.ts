@@ -33,6 +33,7 @@ export type Command =
   | { readonly kind: 'pending' }
   | { readonly kind: 'approve' | 'reject'; readonly requestId: string }
   | { readonly kind: 'remove'; readonly node: string }
+  | { readonly kind: 'audit'; readonly limit: number }
   | { readonly kind: 'removed'; readonly name: RemovedCommand };
 
 /** `share` is true when `--share` asked for the answer in the channel instead of an ephemeral one. */
@@ -105,6 +106,22 @@ function buildDecision(kind: 'approve' | 'reject', words: Token[]): Built {
   return ok({ kind, requestId: id.value });
 }
 
+/** Rows `/openclaw audit` shows by default and at most. */
+export const AUDIT_DEFAULT_ROWS = 10;
+export const AUDIT_MAX_ROWS = 50;
+
+function buildAudit(words: Token[]): Built {
+  const [count, extra] = words;
+  if (!count) return ok({ kind: 'audit', limit: AUDIT_DEFAULT_ROWS });
+  const n = /^\d{1,3}$/.test(count.value) ? Number(count.value) : Number.NaN;
+  if (extra || !(n >= 1 && n <= AUDIT_MAX_ROWS)) {
+    return fail(
+      `audit takes one number from 1 to ${AUDIT_MAX_ROWS} (got ${quoteInput(words.map((w) => w.value).join(' '))}). Usage: ${usageOf('audit')}`,
+    );
+  }
+  return ok({ kind: 'audit', limit: n });
+}
+
 function unknownCommand(word: string): Fail {
   const [best] = suggest(word.toLowerCase(), COMMAND_WORDS, 1);
   const hint = best ? ` Did you mean "${best}"?` : '';
@@ -116,6 +133,7 @@ function buildCommand(sub: string, words: Token[]): Built {
   if (sub === 'presence' || sub === 'status') return noArgs(sub, { kind: 'presence' }, words);
   if (sub === 'pending') return noArgs(sub, { kind: 'pending' }, words);
   if (sub === 'nodes') return buildNodes(words);
+  if (sub === 'audit') return buildAudit(words);
   if (sub === 'rename') return buildRename(words);
   if (sub === 'approve' || sub === 'reject') return buildDecision(sub, words);
   if (sub === 'describe' || sub === 'remove') {

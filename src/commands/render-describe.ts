@@ -1,6 +1,6 @@
 /** The `describe` answer: one node's identity, state, host stats, caps and commands (admin-sensitive marked). */
 import type { HostStats, NodeInfo } from '../gateway/schemas.js';
-import { ADMIN_SENSITIVE_COMMANDS } from '../pairing/types.js';
+import type { CommandPolicy } from '../policy/command-policy.js';
 import {
   type Block,
   context,
@@ -11,7 +11,7 @@ import {
   renderList,
   section,
 } from '../slack/blocks/block-kit.js';
-import { escapeMrkdwn, formatSlackDate, inlineCode, truncate } from '../slack/escape.js';
+import { escapeMrkdwn, formatSlackDate, inlineCode, oneLine, truncate } from '../slack/escape.js';
 import { formatBytes, formatNumber, formatSince } from './format.js';
 import { isOnline } from './node-list.js';
 
@@ -22,7 +22,7 @@ const PENDING_MAX = 1_000;
 const PATH_MAX = 1_500;
 
 function value(text: string | undefined): string {
-  const clean = text === undefined ? '' : escapeMrkdwn(text).trim();
+  const clean = text === undefined ? '' : escapeMrkdwn(oneLine(text)).trim();
   return clean === '' ? '—' : truncate(clean, FIELD_MAX);
 }
 
@@ -65,14 +65,14 @@ export function formatHostStats(stats: HostStats, nowMs: number): string {
     parts.push(`memory ${formatBytes(stats.memoryFreeBytes)} free of ${formatBytes(stats.memoryTotalBytes)}`);
   }
   if (stats.diskTotalBytes !== undefined) {
-    parts.push(`disk ${formatBytes(stats.diskFreeBytes)} free of ${formatBytes(stats.diskTotalBytes)}`);
+    parts.push(`disk ${formatBytes(stats.diskAvailableBytes)} free of ${formatBytes(stats.diskTotalBytes)}`);
   }
   if (stats.updatedAtMs !== undefined) parts.push(`updated ${formatSince(stats.updatedAtMs, nowMs)}`);
   return parts.length > 0 ? parts.join(' · ') : 'no host stats reported';
 }
 
-function surfaceBlocks(node: NodeInfo): Block[] {
-  const mark = (c: string) => (ADMIN_SENSITIVE_COMMANDS.has(c) ? ' :warning: admin' : '');
+function surfaceBlocks(node: NodeInfo, policy: Pick<CommandPolicy, 'riskOf'>): Block[] {
+  const mark = (c: string) => (policy.riskOf(c) !== 'ordinary' ? ' :warning: admin' : '');
   const blocks: Block[] = [
     section('describe.caps', `*Capabilities (${node.caps.length}):* ${renderList(node.caps, { maxChars: CAPS_MAX })}`),
     section(
@@ -92,7 +92,7 @@ function surfaceBlocks(node: NodeInfo): Block[] {
 }
 
 /** Renders one node; every gateway field is escaped and clamped, so any node fits one valid message. */
-export function renderDescribe(node: NodeInfo, nowMs: number): RenderedMessage {
+export function renderDescribe(node: NodeInfo, nowMs: number, policy: Pick<CommandPolicy, 'riskOf'>): RenderedMessage {
   const name = node.displayName?.trim() ? node.displayName : node.nodeId;
   const stats = node.hostStats ? formatHostStats(node.hostStats, nowMs) : 'no host stats reported';
   const path = node.pathEnv ? `\`\`\`${truncate(escapeMrkdwn(node.pathEnv).replace(/`/g, 'ˋ'), PATH_MAX)}\`\`\`` : '—';
@@ -104,7 +104,7 @@ export function renderDescribe(node: NodeInfo, nowMs: number): RenderedMessage {
       header('describe.header', `Node ${name}`),
       fieldsSection('describe.fields', stateFields(node, nowMs)),
       section('describe.host', `*Host:* ${stats}`),
-      ...surfaceBlocks(node),
+      ...surfaceBlocks(node, policy),
       section('describe.path', `*PATH:* ${path}`),
       context('describe.note', [':warning: admin = admin-sensitive: invoking it needs an OpenClaw admin.']),
     ],

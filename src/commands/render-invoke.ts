@@ -1,7 +1,7 @@
 /** The `invoke` answer: system.run-style output as exit code + stdout/stderr, anything else as pretty JSON. */
 import type { NodeInfo, NodeInvokeResult } from '../gateway/schemas.js';
 import { type Block, context, FALLBACK_MAX, type RenderedMessage, section } from '../slack/blocks/block-kit.js';
-import { escapeCode, escapeMrkdwn, inlineCode, truncate } from '../slack/escape.js';
+import { escapeCode, escapeMrkdwn, inlineCode, oneLine, truncate } from '../slack/escape.js';
 import { formatDuration } from './format.js';
 
 /** What was invoked where, and what came back. */
@@ -90,7 +90,7 @@ export function renderInvokeResult(input: InvokeResultInput): InvokeRendered {
     const status = result.ok === false ? ':x: the node reported a failure' : ':white_check_mark: ok';
     body = { blocks: [section('invoke.payload', block.text)], status, cut: block.cut, full: json };
   }
-  const name = truncate(escapeMrkdwn(node.displayName?.trim() || node.nodeId), 80);
+  const name = truncate(escapeMrkdwn(oneLine(node.displayName?.trim() || node.nodeId)), 80);
   const title = `${inlineCode(command, 100)} on *${name}*: ${body.status} · ${formatDuration(durationMs)}`;
   const note = 'Output truncated: only the start is shown here; the full output is attached as a file.';
   const blocks = [

@@ -10,7 +10,7 @@ import {
   type RenderedMessage,
   section,
 } from '../slack/blocks/block-kit.js';
-import { escapeMrkdwn, inlineCode, truncate } from '../slack/escape.js';
+import { escapeMrkdwn, inlineCode, oneLine, truncate } from '../slack/escape.js';
 import { formatSince } from './format.js';
 import { clampPage, encodePageValue, isOnline, selectNodes } from './node-list.js';
 
@@ -45,7 +45,7 @@ const APPROVAL: Readonly<Record<string, string>> = {
 };
 
 function field(value: string | undefined, max: number): string | undefined {
-  const clean = value === undefined ? '' : escapeMrkdwn(value).trim();
+  const clean = value === undefined ? '' : escapeMrkdwn(oneLine(value)).trim();
   return clean === '' ? undefined : truncate(clean, max);
 }
 

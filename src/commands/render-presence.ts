@@ -1,7 +1,7 @@
 /** The `presence` answer: the gateway, who is online, and the bot's own gateway session. */
 import type { PresenceEntry } from '../gateway/schemas.js';
 import { context, FALLBACK_MAX, header, type RenderedMessage, renderList, section } from '../slack/blocks/block-kit.js';
-import { escapeMrkdwn, formatSlackDate, inlineCode, truncate } from '../slack/escape.js';
+import { escapeMrkdwn, formatSlackDate, inlineCode, oneLine, truncate } from '../slack/escape.js';
 import { formatAgo } from './format.js';
 
 /** The bot's own gateway session, as the gateway client reports it. */
@@ -42,7 +42,7 @@ function gatewayLine(entries: readonly PresenceEntry[], session: GatewaySessionI
   if (!gateway && version === undefined) return '*Gateway:* not in the presence list';
   const host = gateway ? inlineCode(entryName(gateway), 120) : 'unknown host';
   const parts = [host, version === undefined ? 'version unknown' : `version ${inlineCode(version, 60)}`];
-  if (gateway?.platform) parts.push(escapeMrkdwn(truncate(gateway.platform, 40)));
+  if (gateway?.platform) parts.push(escapeMrkdwn(oneLine(truncate(gateway.platform, 40))));
   return `*Gateway:* ${parts.join(' · ')}`;
 }
 

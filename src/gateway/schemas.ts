@@ -33,7 +33,8 @@ export const HostStatsSchema = z
     memoryTotalBytes: optNum,
     memoryFreeBytes: optNum,
     diskTotalBytes: optNum,
-    diskFreeBytes: optNum,
+    /** Free disk for non-root users on the volume of the node's home directory (`statfs` bavail). */
+    diskAvailableBytes: optNum,
     updatedAtMs: optNum,
   })
   .passthrough();

@@ -1,11 +1,20 @@
 import type { Logger } from 'pino';
-import { ErrorCode, GatewayClosedError, GatewayRequestError, GatewayTimeoutError, isGatewayError } from '../errors.js';
-import { fingerprintRequest } from './fingerprint.js';
+import { AUDIT_UNAVAILABLE_MESSAGE, type AuditIntent, type AuditLog } from '../audit/audit-log.js';
+import {
+  AppError,
+  ErrorCode,
+  GatewayClosedError,
+  GatewayRequestError,
+  GatewayTimeoutError,
+  isGatewayError,
+} from '../errors.js';
+import type { CommandPolicy } from '../policy/command-policy.js';
+import type { Fingerprinter } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { PairingWatcher } from './pairing-watcher.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
 import type { DecisionClaim, PairingStore } from './store.js';
-import { isAdminSensitive, type PairingRequest, type RequestKind, type RequestRecord } from './types.js';
+import type { PairingRequest, RequestKind, RequestRecord } from './types.js';
 
 export interface DecisionInput {
   kind: RequestKind;
@@ -33,9 +42,14 @@ export interface AccessLists {
 export interface PairingDeciderOptions {
   gateway: PairingGateway;
   store: PairingStore;
+  audit: AuditLog;
+  /** Which requests need an admin (admin-sensitive commands, scopes or roles). */
+  policy: Pick<CommandPolicy, 'isAdminSensitive'>;
   watcher: Pick<PairingWatcher, 'reconcile'>;
   access: AccessLists;
   isMember: MembershipCheck;
+  /** The install's keyed fingerprint of a request's surface. */
+  fingerprint: Fingerprinter;
   log: Logger;
   onChange: () => void;
   /** Observes every click's outcome (metrics). */
@@ -62,7 +76,7 @@ export class PairingDecider {
   /** Who may decide this request, as a sentence for refusals and cards. */
   async authorize(userId: string, request: PairingRequest): Promise<{ ok: true } | { ok: false; reason: string }> {
     const { approvers, admins } = this.options.access;
-    const adminOnly = isAdminSensitive(request);
+    const adminOnly = this.options.policy.isAdminSensitive(request);
     if (await this.options.isMember(userId, admins)) return { ok: true };
     if (!adminOnly && (await this.options.isMember(userId, approvers))) return { ok: true };
     if (approvers.length === 0 && admins.length === 0) {
@@ -92,7 +106,16 @@ export class PairingDecider {
       this.audit(input, 'refused', allowed.reason);
       return { outcome: 'refused', reason: allowed.reason };
     }
-    if (record.status !== 'pending') return { outcome: 'already', record };
+    if (record.status !== 'pending') {
+      this.audit(input, 'already', `already ${record.status}`);
+      return { outcome: 'already', record };
+    }
+    if (input.fingerprint !== record.fingerprint) {
+      // The click carries a surface this bot never showed for the current record: an outdated card, or a forgery.
+      const reason = 'the card you clicked is out of date (the request was re-rendered since); review the current card';
+      this.audit(input, 'changed', reason);
+      return { outcome: 'changed', record, reason };
+    }
     const claim: DecisionClaim = { ...input, claimedAtMs: this.nowMs() };
     const claimed = store.claim(claim);
     if (!claimed.ok) {
@@ -118,24 +141,53 @@ export class PairingDecider {
     }
   }
 
+  /** A resumed claim runs on today's authority: the clicker must still be allowed to decide the current request. */
+  private async reauthorize(claim: DecisionClaim, current: PairingRequest): Promise<DecisionResult | undefined> {
+    const allowed = await this.authorize(claim.userId, current);
+    if (allowed.ok) return undefined;
+    const { store } = this.options;
+    store.releaseClaim(claim.kind, claim.requestId);
+    const message = `the ${claim.decision} by ${claim.userId} was not finished: ${allowed.reason}`;
+    store.setError(claim.kind, claim.requestId, message, this.nowMs());
+    this.audit(claim, 'refused', `resumed claim: ${allowed.reason}`);
+    this.options.onChange();
+    return { outcome: 'refused', reason: allowed.reason };
+  }
+
   private async execute(claim: DecisionClaim, record: RequestRecord, resumed = false): Promise<DecisionResult> {
     const key = keyOf(claim);
     this.inflight.add(key);
-    let decisionSent = false;
+    let intent: AuditIntent | undefined;
     try {
       const current = await readPendingRequest(this.options.gateway, claim.kind, claim.requestId, this.nowMs());
       if (!current && resumed) return await this.settleUnknown(claim, record);
       if (current && resumed && this.nowMs() - claim.claimedAtMs > CLAIM_MAX_AGE_MS)
         return this.dropStale(claim, record);
-      if (!current || fingerprintRequest(current) !== claim.fingerprint) return await this.onChanged(claim, current);
-      decisionSent = true;
+      if (!current || this.options.fingerprint(current) !== claim.fingerprint)
+        return await this.onChanged(claim, current);
+      if (resumed) {
+        const refused = await this.reauthorize(claim, current);
+        if (refused) return refused;
+      }
+      intent = this.options.audit.begin({
+        ...this.auditTarget(claim, record),
+        detail: resumed ? 'resumed' : undefined,
+      });
       await this.callGateway(claim);
     } catch (err) {
-      return await this.onGatewayError(claim, record, err, decisionSent);
+      if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)
+        return this.auditUnavailable(claim, record);
+      return await this.onGatewayError(claim, record, err, intent);
     } finally {
       this.inflight.delete(key);
     }
-    return this.applied(claim, record);
+    return this.applied(claim, record, intent);
+  }
+
+  /** Nothing is sent when the intent row cannot be written. */
+  private auditUnavailable(claim: DecisionClaim, record: RequestRecord): DecisionResult {
+    this.options.store.releaseClaim(claim.kind, claim.requestId);
+    return { outcome: 'failed', record, message: AUDIT_UNAVAILABLE_MESSAGE };
   }
 
   private async callGateway(claim: DecisionClaim): Promise<void> {
@@ -147,15 +199,15 @@ export class PairingDecider {
   }
 
   /** Records a decision the gateway applied, credits the clicker and queues the card update and thread reply. */
-  private applied(claim: DecisionClaim, record: RequestRecord): DecisionResult {
-    const { store, log } = this.options;
+  private applied(claim: DecisionClaim, record: RequestRecord, intent?: AuditIntent): DecisionResult {
+    const { store } = this.options;
     const now = this.nowMs();
     const status = claim.decision === 'approve' ? 'approved' : 'rejected';
     store.resolve(claim.kind, claim.requestId, status, { via: 'slack', userId: claim.userId }, now);
     store.enqueueReply(claim.kind, claim.requestId, now);
     store.releaseClaim(claim.kind, claim.requestId);
-    this.audit(claim, 'ok');
-    log.info({ ...claim, actor: claim.userId }, `pairing request ${status}`);
+    if (intent) intent.complete('ok');
+    else this.audit(claim, 'ok', 'confirmed by the gateway after an interrupted call');
     this.options.onChange();
     return { outcome: 'decided', record: store.get(claim.kind, claim.requestId) ?? record };
   }
@@ -172,21 +224,31 @@ export class PairingDecider {
   }
 
   /** Our earlier call's outcome was unknown and the request is gone: credit the clicker if it went their way. */
-  private async settleUnknown(claim: DecisionClaim, record: RequestRecord): Promise<DecisionResult> {
+  private async settleUnknown(
+    claim: DecisionClaim,
+    record: RequestRecord,
+    intent?: AuditIntent,
+  ): Promise<DecisionResult> {
     const approved = await wasApproved(this.options.gateway, record, claim.claimedAtMs);
-    if (approved === (claim.decision === 'approve')) return this.applied(claim, record);
-    return this.onChanged(claim, undefined);
+    if (approved === (claim.decision === 'approve')) return this.applied(claim, record, intent);
+    intent?.complete('changed', 'the gateway no longer knew the request');
+    return this.onChanged(claim, undefined, intent === undefined);
   }
 
-  private async onChanged(claim: DecisionClaim, current: PairingRequest | undefined): Promise<DecisionResult> {
+  private async onChanged(
+    claim: DecisionClaim,
+    current: PairingRequest | undefined,
+    audited = true,
+  ): Promise<DecisionResult> {
     const { store } = this.options;
     store.releaseClaim(claim.kind, claim.requestId);
     const reason = current
       ? 'the request changed since the card was shown (its command surface differs); review the updated card'
       : 'the request is no longer pending on the gateway';
-    if (current) store.updateRequest(claim.kind, claim.requestId, current, fingerprintRequest(current), this.nowMs());
+    if (current)
+      store.updateRequest(claim.kind, claim.requestId, current, this.options.fingerprint(current), this.nowMs());
     else store.markDirty(claim.kind, claim.requestId);
-    this.audit(claim, 'changed', reason);
+    if (audited) this.audit(claim, 'changed', reason);
     // Not awaited: this can run inside a reconciliation (resumeClaims), which would then wait for itself.
     void this.options.watcher.reconcile('decision found a changed request');
     this.options.onChange();
@@ -197,13 +259,14 @@ export class PairingDecider {
     claim: DecisionClaim,
     record: RequestRecord,
     err: unknown,
-    decisionSent: boolean,
+    intent: AuditIntent | undefined,
   ): Promise<DecisionResult> {
-    const sent = decisionSent ? 'sent' : 'not sent yet';
+    const sent = intent ? 'sent' : 'not sent yet';
     const { store, log } = this.options;
     if (isGatewayError(err, 'INVALID_REQUEST') && /unknown requestId/.test((err as GatewayRequestError).message)) {
       // "unknown requestId" means gone or already resolved; the lists say which.
-      return this.settleUnknown(claim, record);
+      const settled = await this.settleUnknown(claim, record, intent);
+      return settled;
     }
     // The session was interrupted mid-decision (lost, timed out, or this process stopping): the approve may have
     // landed, or was acked to the clicker and not sent yet. Keep the claim; it is finished when the gateway answers.
@@ -217,10 +280,28 @@ export class PairingDecider {
       ? `the gateway did not confirm the ${claim.decision} (${sent}: ${(err as Error).message}); the bot finishes it when the gateway answers again`
       : describeDecisionError(err);
     store.setError(claim.kind, claim.requestId, message, this.nowMs());
-    this.audit(claim, 'failed', message);
+    if (intent) intent.complete('failed', message);
+    else this.audit(claim, 'failed', message);
     log.warn({ err, requestId: claim.requestId, decision: claim.decision }, 'pairing decision failed');
     this.options.onChange();
     return { outcome: 'failed', record: store.get(claim.kind, claim.requestId) ?? record, message };
+  }
+
+  /** The audit row's who/what/target for a decision on `record`. */
+  private auditTarget(input: Omit<DecisionInput, 'fingerprint'> & { fingerprint?: string }, record?: RequestRecord) {
+    const request = record?.request;
+    return {
+      actor: input.userId,
+      action: `pairing.${input.decision}`,
+      gateway: 'default',
+      target: request ? `${input.kind}:${request.subjectId}` : `${input.kind}-request:${input.requestId}`,
+      targetName: request?.displayName,
+      requestId: input.requestId,
+      fingerprint: input.fingerprint,
+      params: request
+        ? { caps: request.caps, commands: request.commands, scopes: request.scopes, roles: request.roles }
+        : undefined,
+    };
   }
 
   private audit(
@@ -228,16 +309,8 @@ export class PairingDecider {
     outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already',
     detail?: string,
   ): void {
-    this.options.store.appendAudit({
-      atMs: this.nowMs(),
-      actor: input.userId,
-      action: `pairing.${input.decision}`,
-      target: `${input.kind}:${input.requestId}`,
-      requestId: input.requestId,
-      fingerprint: input.fingerprint,
-      outcome,
-      detail,
-    });
+    const record = this.options.store.get(input.kind, input.requestId);
+    this.options.audit.record({ ...this.auditTarget(input, record), outcome, detail });
   }
 }
 

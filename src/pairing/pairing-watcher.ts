@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
 import {
   DevicePairRequestSchema,
   DevicePairResolvedSchema,
@@ -7,7 +8,7 @@ import {
   NodePairResolvedSchema,
   type PairedNode,
 } from '../gateway/schemas.js';
-import { fingerprintRequest } from './fingerprint.js';
+import type { Fingerprinter } from './fingerprint.js';
 import type { GatewayEvents, PairingGateway } from './ports.js';
 import type { PairingStore } from './store.js';
 import { toDeviceRequest, toNodeRequest } from './to-request.js';
@@ -17,7 +18,10 @@ export interface PairingWatcherOptions {
   gateway: PairingGateway;
   events: GatewayEvents;
   store: PairingStore;
+  audit: AuditLog;
   log: Logger;
+  /** The install's keyed fingerprint of a request's surface. */
+  fingerprint: Fingerprinter;
   /** Called whenever a card needs posting or updating. */
   onChange: () => void;
   /** Called after every successful reconciliation (the decider finishes claims with unknown outcomes then). */
@@ -43,6 +47,7 @@ export class PairingWatcher {
 
   /** Subscribes to events and starts periodic reconciliation. */
   start(): void {
+    this.rekeyPending();
     const { events } = this.options;
     this.unsubscribe.push(
       events.on('node.pair.requested', (p) => this.onNodeRequested(p)),
@@ -53,6 +58,25 @@ export class PairingWatcher {
     );
     this.timer = setInterval(() => void this.reconcile('timer'), this.options.reconcileIntervalMs ?? 60_000);
     this.timer.unref();
+  }
+
+  /**
+   * Pending records fingerprinted under another key (an older release, or a replaced key file) get this install's
+   * fingerprint and a re-rendered card: old buttons stop working, the new ones decide as before.
+   */
+  private rekeyPending(): void {
+    const { store, fingerprint } = this.options;
+    let rekeyed = 0;
+    for (const record of store.listByStatus('pending')) {
+      const current = fingerprint(record.request);
+      if (current === record.fingerprint) continue;
+      store.updateRequest(record.kind, record.requestId, record.request, current, this.nowMs());
+      rekeyed += 1;
+    }
+    if (rekeyed > 0) {
+      this.options.log.info({ rekeyed }, "pending cards re-rendered with this install's fingerprint key");
+      this.options.onChange();
+    }
   }
 
   stop(): void {
@@ -165,16 +189,17 @@ export class PairingWatcher {
   private settle(kind: RequestKind, requestId: string, status: RequestStatus): void {
     const now = this.nowMs();
     if (!this.options.store.resolve(kind, requestId, status, { via: 'outside' }, now)) return;
-    this.options.store.appendAudit({
-      atMs: now,
+    const request = this.options.store.get(kind, requestId)?.request;
+    this.options.audit.record({
       actor: 'gateway',
       action: `pairing.${status}`,
-      target: `${kind}:${requestId}`,
+      gateway: 'default',
+      target: request ? `${kind}:${request.subjectId}` : `${kind}-request:${requestId}`,
+      targetName: request?.displayName,
       requestId,
       outcome: 'ok',
       detail: 'resolved outside Slack',
     });
-    this.options.log.info({ kind, requestId, status }, 'pairing request resolved outside Slack');
     this.options.onChange();
   }
 
@@ -182,7 +207,7 @@ export class PairingWatcher {
   private accept(request: PairingRequest): void {
     const { store, log } = this.options;
     const now = this.nowMs();
-    const fingerprint = fingerprintRequest(request);
+    const fingerprint = this.options.fingerprint(request);
     const existing = store.get(request.kind, request.requestId);
     if (existing) {
       if (existing.status === 'pending' && existing.fingerprint !== fingerprint) {

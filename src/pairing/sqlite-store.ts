@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditEntry, CardLocation, DecisionClaim, PairingStore, QueuedReply } from './store.js';
+import type { AuditEntry, AuditOutcome } from '../audit/audit-entry.js';
+import type { CardLocation, DecisionClaim, PairingStore, QueuedReply } from './store.js';
 import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from './types.js';
 
 const SCHEMA = `
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS confirmations (
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   target TEXT NOT NULL, request_id TEXT, fingerprint TEXT, outcome TEXT NOT NULL, detail TEXT);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms);
 `;
 
 interface RequestRow {
@@ -53,6 +55,38 @@ interface ClaimRow {
   fingerprint: string;
   claimed_at_ms: number;
 }
+
+interface AuditRow {
+  id: number;
+  at_ms: number;
+  actor: string;
+  action: string;
+  gateway: string | null;
+  target: string;
+  target_name: string | null;
+  request_id: string | null;
+  fingerprint: string | null;
+  params_json: string | null;
+  outcome: AuditEntry['outcome'];
+  detail: string | null;
+  completed_at_ms: number | null;
+}
+
+const toAuditEntry = (r: AuditRow): AuditEntry => ({
+  id: r.id,
+  atMs: r.at_ms,
+  actor: r.actor,
+  action: r.action,
+  gateway: r.gateway ?? undefined,
+  target: r.target,
+  targetName: r.target_name ?? undefined,
+  requestId: r.request_id ?? undefined,
+  fingerprint: r.fingerprint ?? undefined,
+  params: r.params_json === null ? undefined : (JSON.parse(r.params_json) as unknown),
+  outcome: r.outcome,
+  detail: r.detail ?? undefined,
+  completedAtMs: r.completed_at_ms ?? undefined,
+});
 
 const toRecord = (row: RequestRow): RequestRecord => ({
   kind: row.kind,
@@ -92,6 +126,10 @@ export class SqliteStore implements PairingStore {
     this.db.exec(SCHEMA);
     this.addColumnIfMissing('requests', 'post_attempt_ms', 'INTEGER');
     this.addColumnIfMissing('replies', 'attempted_at_ms', 'INTEGER');
+    this.addColumnIfMissing('audit', 'gateway', 'TEXT');
+    this.addColumnIfMissing('audit', 'target_name', 'TEXT');
+    this.addColumnIfMissing('audit', 'params_json', 'TEXT');
+    this.addColumnIfMissing('audit', 'completed_at_ms', 'INTEGER');
   }
 
   /** Upgrades a state.db written by an older version in place. */
@@ -279,44 +317,41 @@ export class SqliteStore implements PairingStore {
     return row ? { action: row.action, payload: JSON.parse(row.payload_json) } : undefined;
   }
 
-  appendAudit(entry: AuditEntry): void {
-    this.db
+  appendAudit(entry: AuditEntry): number {
+    const result = this.db
       .prepare(
-        `INSERT INTO audit (at_ms, actor, action, target, request_id, fingerprint, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit (at_ms, actor, action, gateway, target, target_name, request_id, fingerprint, params_json, outcome, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.atMs,
         entry.actor,
         entry.action,
+        entry.gateway ?? null,
         entry.target,
+        entry.targetName ?? null,
         entry.requestId ?? null,
         entry.fingerprint ?? null,
+        entry.params === undefined ? null : JSON.stringify(entry.params),
         entry.outcome,
         entry.detail ?? null,
       );
+    return Number(result.lastInsertRowid);
   }
 
-  listAudit(limit: number): AuditEntry[] {
-    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as {
-      at_ms: number;
-      actor: string;
-      action: string;
-      target: string;
-      request_id: string | null;
-      fingerprint: string | null;
-      outcome: AuditEntry['outcome'];
-      detail: string | null;
-    }[];
-    return rows.reverse().map((r) => ({
-      atMs: r.at_ms,
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      requestId: r.request_id ?? undefined,
-      fingerprint: r.fingerprint ?? undefined,
-      outcome: r.outcome,
-      detail: r.detail ?? undefined,
-    }));
+  completeAudit(id: number, outcome: Exclude<AuditOutcome, 'intent'>, detail: string | undefined, atMs: number): void {
+    this.db
+      .prepare(
+        `UPDATE audit SET outcome = ?, detail = COALESCE(?, detail), completed_at_ms = ? WHERE id = ? AND outcome = 'intent'`,
+      )
+      .run(outcome, detail ?? null, atMs, id);
+  }
+
+  listAudit(limit: number, sinceMs = 0): AuditEntry[] {
+    const rows = this.db
+      .prepare('SELECT * FROM audit WHERE at_ms >= ? ORDER BY id DESC LIMIT ?')
+      .all(sinceMs, limit) as AuditRow[];
+    return rows.reverse().map(toAuditEntry);
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import type { AuditStore } from '../audit/audit-entry.js';
 import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from './types.js';
 
 /** An in-flight decision: claimed before the gateway call so two clicks never make two calls. */
@@ -8,18 +9,6 @@ export interface DecisionClaim {
   readonly userId: string;
   readonly fingerprint: string;
   readonly claimedAtMs: number;
-}
-
-/** One audited action: who did what, when, with what outcome. */
-export interface AuditEntry {
-  readonly atMs: number;
-  readonly actor: string;
-  readonly action: string;
-  readonly target: string;
-  readonly requestId?: string | undefined;
-  readonly fingerprint?: string | undefined;
-  readonly outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already';
-  readonly detail?: string | undefined;
 }
 
 /** Where the card of a record lives in Slack. */
@@ -37,7 +26,9 @@ export interface QueuedReply {
 }
 
 /** Lasting state of requests, their cards, in-flight decisions and the audit log. */
-export interface PairingStore {
+export type { AuditEntry } from '../audit/audit-entry.js';
+
+export interface PairingStore extends AuditStore {
   /** Inserts a newly seen pending request; returns false when the id is already known (a request is posted once, ever). */
   insertPending(request: PairingRequest, fingerprint: string, nowMs: number): boolean;
   /** Replaces the request body of a still-pending record (e.g. details that arrived later). */
@@ -90,7 +81,5 @@ export interface PairingStore {
     maxAgeMs: number,
     nowMs: number,
   ): { action: string; payload: unknown } | undefined;
-  appendAudit(entry: AuditEntry): void;
-  listAudit(limit: number): AuditEntry[];
   close(): void;
 }

@@ -57,30 +57,3 @@ export interface RequestRecord {
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }
-
-/** Commands that hand out shell, file or browser access: approving or invoking them needs an admin. */
-export const ADMIN_SENSITIVE_COMMANDS: ReadonlySet<string> = new Set([
-  'system.run',
-  'system.run.prepare',
-  'system.which',
-  'browser.proxy',
-  'browser.proxy.upload.v1',
-  'fs.listDir',
-  'system.execApprovals.get',
-  'system.execApprovals.set',
-  'terminal.upload',
-]);
-
-/** True when the request hands out admin-sensitive access (by command or by the gateway's required scopes). */
-export function isAdminSensitive(request: PairingRequest): boolean {
-  if (request.kind === 'device') {
-    // operator.write alone relays system.run through node.invoke, and operator.pairing approves other devices:
-    // only a read-only operator device is ordinary.
-    const beyondRead = request.scopes.some((scope) => scope !== 'operator.read');
-    return beyondRead || request.role === 'node' || request.roles.includes('node');
-  }
-  return (
-    request.requiredApproveScopes.includes('operator.admin') ||
-    request.commands.some((c) => ADMIN_SENSITIVE_COMMANDS.has(c))
-  );
-}

@@ -13,6 +13,17 @@ const ELLIPSIS = '…';
 const SLACK_USER_ID = /^[UW][A-Z0-9]{1,31}$/;
 const PLACEHOLDER = '(none)';
 
+/** Line breaks and other characters that would start a new visual line (or column) in Slack. */
+const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
+
+/**
+ * Returns `text` on one line: every line break or tab becomes one space, so a node-chosen string (a display name,
+ * a platform) cannot add fake lines to a card, a digest or a confirmation.
+ */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAKS, ' ');
+}
+
 /** Removes control characters (keeping \n and \t), bidi overrides and lone surrogates. */
 export function stripControl(text: string): string {
   return text.replace(CONTROL, (c) => (c === '\n' || c === '\t' ? c : '')).replace(LONE_SURROGATE, '\uFFFD');
@@ -40,7 +51,7 @@ export function escapeCode(text: string): string {
 
 /** Returns `` `text` `` with the text escaped, clamped to `max` characters and unable to close the span early. */
 export function inlineCode(text: string, max = 200): string {
-  const body = truncate(escapeMrkdwn(text).replace(/`/g, 'ˋ'), max);
+  const body = truncate(escapeMrkdwn(oneLine(text)).replace(/`/g, 'ˋ'), max);
   return body.trim() === '' ? '(empty)' : `\`${body}\``;
 }
 
@@ -61,7 +72,7 @@ export function truncate(text: string, max: number): string {
 
 /** Returns text for a plain_text field: control chars stripped, `<`/`>`/@here made inert, never empty, ≤ `max` chars. */
 export function plain(text: string | undefined, max: number): string {
-  const cleaned = decodeOnce(stripControl(text ?? ''))
+  const cleaned = decodeOnce(stripControl(oneLine(text ?? '')))
     .replace(/</g, '‹')
     .replace(/>/g, '›')
     .replace(MASS_MENTION, `@${ZERO_WIDTH_SPACE}`)
@@ -71,7 +82,7 @@ export function plain(text: string | undefined, max: number): string {
 
 /** Returns `<@ID>` for a valid Slack user id (`U…`/`W…`), otherwise the escaped text, which mentions nobody. */
 export function mentionUser(id: string): string {
-  return SLACK_USER_ID.test(id) ? `<@${id}>` : escapeMrkdwn(id);
+  return SLACK_USER_ID.test(id) ? `<@${id}>` : escapeMrkdwn(oneLine(id));
 }
 
 /** Returns a Slack date token (`<!date^…^{date_short_pretty} {time}|ISO>`), or "an unknown time" for a bad timestamp. */

@@ -38,6 +38,18 @@ describe('the Slack bot against the real OpenClaw gateway', () => {
     return JSON.stringify((await handle.nextResponse({ timeoutMs: 30_000 })).body);
   };
 
+  /** Clicks Confirm on the newest confirmation shown to `user` and returns the answer. */
+  const confirmLast = async (user: string) => {
+    const prompt = app.slack.ephemerals({ user }).at(-1);
+    const click = await app.slack.action({
+      channel: CHANNEL,
+      messageTs: prompt?.ts ?? '',
+      actionId: 'command.confirm',
+      userId: user,
+    });
+    return JSON.stringify((await click.nextResponse({ timeoutMs: 30_000 })).body);
+  };
+
   beforeAll(async () => {
     gw = await startGateway();
     console.log(`openclaw gateway ${gw.version} on ${gw.url}`);
@@ -102,7 +114,8 @@ describe('the Slack bot against the real OpenClaw gateway', () => {
   it('answers nodes, describe, invoke system.which, rename, pending and approve', async () => {
     expect(await ask('nodes')).toContain('slack-e2e-one');
     expect(await ask('describe slack-e2e-one')).toContain('system.which');
-    expect(await ask('invoke slack-e2e-one system.which {"bins":["ls"]}', ADMIN)).toMatch(/\/ls/);
+    expect(await ask('invoke slack-e2e-one system.which {"bins":["ls"]}', ADMIN)).toContain('Run system.which');
+    expect(await confirmLast(ADMIN)).toMatch(/\/ls/);
     await ask('rename slack-e2e-one slack-e2e-renamed', APPROVER);
     await waitFor(
       async () => (await listNodesViaCli(gw)).paired.some((n) => n.displayName === 'slack-e2e-renamed'),
@@ -113,8 +126,18 @@ describe('the Slack bot against the real OpenClaw gateway', () => {
     await cardFor('slack-e2e-four');
     expect(await ask('pending')).toContain('slack-e2e-four');
     const request = (await pendingNodeRequestsViaCli(gw)).find((r) => r.displayName === 'slack-e2e-four');
-    expect(await ask(`approve ${request?.requestId}`, ADMIN)).toMatch(/Approved/);
-    expect((await pendingNodeRequestsViaCli(gw)).some((r) => r.displayName === 'slack-e2e-four')).toBe(false);
+    expect(await ask(`approve ${request?.requestId}`, ADMIN)).toContain('Review this request');
+    const shown = app.slack.ephemerals({ user: ADMIN }).at(-1);
+    await app.slack.action({
+      channel: CHANNEL,
+      messageTs: shown?.ts ?? '',
+      actionId: 'pairing.approve',
+      userId: ADMIN,
+    });
+    await waitFor(async () => !(await pendingNodeRequestsViaCli(gw)).some((r) => r.displayName === 'slack-e2e-four'), {
+      ...WAIT,
+      description: 'slack-e2e-four approved from the reviewed card',
+    });
   });
 
   it('posts nothing twice after a bot restart', async () => {

@@ -58,7 +58,11 @@ describe.each(MODES)('/openclaw invoke (%s mode)', (mode) => {
       .map((r) => (r.params as { idempotencyKey: string }).idempotencyKey);
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(2);
-    expect(h.bot.store.listAudit(5).some((a) => a.actor === INVOKER && a.action === 'invoke ollama.models')).toBe(true);
+    const rows = h.bot.store.listAudit(5).filter((a) => a.actor === INVOKER && a.action === 'invoke');
+    expect(rows.map((a) => [a.outcome, (a.params as { command: string }).command])).toEqual([
+      ['ok', 'ollama.models'],
+      ['ok', 'ollama.models'],
+    ]);
   });
 
   it('refuses invoke to people outside OPENCLAW_INVOKERS and admin-sensitive commands to non-admins', async () => {
@@ -72,7 +76,20 @@ describe.each(MODES)('/openclaw invoke (%s mode)', (mode) => {
     expect(body(await ask(h, 'invoke gamma ollama.models', STRANGER))).toMatch(/OPENCLAW_INVOKERS/);
     expect(body(await ask(h, 'invoke gamma system.which {"bins":["ls"]}', INVOKER))).toMatch(/OPENCLAW_ADMINS/);
     expect(h.gateway.callCount('node.invoke')).toBe(0);
-    expect(body(await ask(h, 'invoke gamma system.which {"bins":["ls"]}', ADMIN))).toContain('/usr/bin/ls');
+    // Not on the harmless list: an admin is asked to confirm first, and only the confirm click runs it.
+    expect(body(await ask(h, 'invoke gamma system.which {"bins":["ls"]}', ADMIN))).toContain(
+      'Run system.which on gamma?',
+    );
+    expect(h.gateway.callCount('node.invoke')).toBe(0);
+    const prompt = h.slack.ephemerals({ user: ADMIN }).at(-1);
+    const click = await h.slack.action({
+      channel: CHANNEL,
+      messageTs: prompt?.ts ?? '',
+      actionId: 'command.confirm',
+      userId: ADMIN,
+    });
+    expect(body(await click.nextResponse())).toContain('/usr/bin/ls');
+    expect(h.gateway.callCount('node.invoke')).toBe(1);
   });
 
   it('keeps system.run off unless allowed, then runs it once after the admin confirms', async () => {
@@ -142,13 +159,24 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     ).toBe(true);
   });
 
-  it('lists pending requests and approves one by id', async () => {
+  it('lists pending requests; approve by id shows the whole card first, and its button approves', async () => {
     h = await startHarness({ mode });
     const requestId = h.gateway.requestNodePairing({ displayName: 'waiting', commands: ['ollama.models'] });
     await until(() => expect(h?.bot.store.listByStatus('pending')).toHaveLength(1));
     expect(body(await ask(h, 'pending'))).toContain('waiting');
-    expect(body(await ask(h, `approve ${requestId}`, APPROVER))).toMatch(/Approved/);
-    expect(h.gateway.callCount('node.pair.approve')).toBe(1);
+    const review = await ask(h, `approve ${requestId}`, APPROVER);
+    expect(body(review)).toContain('Review this request');
+    expect(body(review)).toContain('`ollama.models`');
+    expect(h.gateway.callCount('node.pair.approve')).toBe(0);
+    const shown = h.slack.ephemerals({ user: APPROVER }).at(-1);
+    await h.slack.action({
+      channel: CHANNEL,
+      messageTs: shown?.ts ?? '',
+      actionId: 'pairing.approve',
+      userId: APPROVER,
+    });
+    await until(() => expect(h?.gateway.callCount('node.pair.approve')).toBe(1));
+    expect(body(await ask(h, `reject ${requestId}`, APPROVER))).toMatch(/no longer pending|already/i);
   });
 
   it('explains the removed seed commands', async () => {

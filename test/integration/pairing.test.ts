@@ -209,18 +209,25 @@ describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
     for (let i = 0; i < 40; i += 1) expect(posted.some((m) => json(m).includes(`fleet-${i}*`))).toBe(true);
     expect(h.slack.violations).toEqual([]);
 
-    // Each entry stays decidable on its own: reject fleet-7 from its digest menu.
+    // Each entry stays decidable on its own, after its whole card was shown: Review fleet-7, reject it in the modal.
     const digest = posted.find((m) => json(m).includes('fleet-7*')) as StoredMessage;
     const blockId = (digest.blocks ?? []).find((b) => JSON.stringify(b).includes('fleet-7*'))?.block_id as string;
     await h.slack.action({
       channel: CHANNEL,
       messageTs: digest.ts,
-      actionId: 'pairing.decide',
+      actionId: 'pairing.review',
       blockId,
-      optionIndex: 1,
       userId: APPROVER,
     });
+    const modal = await until(() => {
+      const opened = h?.slack.views().at(-1);
+      expect(JSON.stringify(opened?.blocks)).toContain('*Commands* (1): `ollama.models`');
+      return opened as { id: string };
+    });
+    expect(h.gateway.callCount('node.pair.reject')).toBe(0);
+    await h.slack.clickInView({ viewId: modal.id, actionId: 'pairing.reject', userId: APPROVER });
     await until(() => expect(h?.gateway.callCount('node.pair.reject')).toBe(1));
+    await until(() => expect(JSON.stringify(h?.slack.view(modal.id)?.blocks)).toMatch(/Rejected by/));
     const rejected = h.gateway.received.find((r) => r.method === 'node.pair.reject') as { params: unknown };
     const fleet7 = h.bot.store.listByStatus('rejected')[0];
     expect(fleet7?.request.displayName).toBe('fleet-7');

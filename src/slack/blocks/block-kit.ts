@@ -78,7 +78,12 @@ export interface ListLimits {
 
 /** Renders items as comma-separated inline code within `maxChars`, ending with "… and N more" when it cuts. */
 export function renderList(items: readonly string[], limits: ListLimits): string {
-  if (items.length === 0) return 'none';
+  return fitList(items, limits).text;
+}
+
+/** Like {@link renderList}, also saying how many items were shown (all of them when `shown === items.length`). */
+export function fitList(items: readonly string[], limits: ListLimits): { text: string; shown: number } {
+  if (items.length === 0) return { text: 'none', shown: 0 };
   const reserve = ` … and ${items.length} more`.length;
   const parts: string[] = [];
   let used = 0;
@@ -91,6 +96,6 @@ export function renderList(items: readonly string[], limits: ListLimits): string
     used += cost;
   }
   const rest = items.length - parts.length;
-  if (parts.length === 0) return `${items.length} items (too long to list)`;
-  return rest > 0 ? `${parts.join(', ')} … and ${rest} more` : parts.join(', ');
+  if (parts.length === 0) return { text: `${items.length} items (too long to list)`, shown: 0 };
+  return { text: rest > 0 ? `${parts.join(', ')} … and ${rest} more` : parts.join(', '), shown: parts.length };
 }

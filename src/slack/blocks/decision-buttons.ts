@@ -1,90 +1,97 @@
 /** Approve/Reject buttons for a pairing request: the value format, the confirm dialog and the actions block. */
 import type { types } from '@slack/bolt';
-import { isAdminSensitive, type PairingRequest, type RequestKind, type RequestRecord } from '../../pairing/types.js';
+import type { PairingRequest, RequestKind, RequestRecord } from '../../pairing/types.js';
 import { plain } from '../escape.js';
 import { plainText } from './block-kit.js';
+import type { RiskPolicy } from './request-summary.js';
 
 /** action_id of the Approve button. */
 export const APPROVE_ACTION_ID = 'pairing.approve';
 /** action_id of the Reject button. */
 export const REJECT_ACTION_ID = 'pairing.reject';
-/** action_id of the Approve/Reject overflow menu on digest entries. */
+/** action_id of the overflow menu older releases put on digest entries (refused now: it decided unseen surfaces). */
 export const DECIDE_ACTION_ID = 'pairing.decide';
+/** action_id of a digest entry's Review button: opens the full card in a modal, where the decision is made. */
+export const REVIEW_ACTION_ID = 'pairing.review';
 /** Longest button value Slack accepts. */
 export const BUTTON_VALUE_MAX = 2000;
-/** Longest option value Slack accepts (overflow menus). */
-export const OPTION_VALUE_MAX = 150;
-
 /** What a button carries: request kind, gateway request id and the fingerprint of what was shown. */
 export interface DecisionValue {
   readonly k: RequestKind;
   readonly r: string;
   readonly f: string;
-  /** Overflow options carry the decision itself; buttons carry it in their action_id. */
-  readonly d?: 'approve' | 'reject';
 }
 
-/** Returns the compact JSON button value (`<`, `>`, `&`, `@` as \u escapes), or undefined when it exceeds `max` chars. */
-export function encodeDecisionValue(
-  record: RequestRecord,
-  decision?: 'approve' | 'reject',
-  max = BUTTON_VALUE_MAX,
-): string | undefined {
-  const value: DecisionValue = {
-    k: record.kind,
-    r: record.requestId,
-    f: record.fingerprint,
-    ...(decision ? { d: decision } : {}),
-  };
+/** Compact JSON with `<`, `>`, `&`, `@` as \u escapes (inert in any Slack text), or undefined beyond `max` chars. */
+function encodeValue(value: object, max = BUTTON_VALUE_MAX): string | undefined {
   const json = JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/@/g, '\\u0040');
-  return Array.from(json).length <= max && record.requestId !== '' ? json : undefined;
+  return Array.from(json).length <= max ? json : undefined;
+}
+
+function parseObject(value: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns the button value of a decision on `record`, or undefined when it exceeds Slack's limit. */
+export function encodeDecisionValue(record: RequestRecord): string | undefined {
+  if (record.requestId === '') return undefined;
+  return encodeValue({ k: record.kind, r: record.requestId, f: record.fingerprint } satisfies DecisionValue);
 }
 
 /** Parses a button value back; undefined unless it is exactly the shape {@link encodeDecisionValue} writes. */
 export function parseDecisionValue(value: string): DecisionValue | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { k, r, f, d } = parsed as Record<string, unknown>;
+  const { k, r, f } = parseObject(value) ?? {};
   if ((k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '' || typeof f !== 'string') return undefined;
-  if (d !== undefined && d !== 'approve' && d !== 'reject') return undefined;
-  return d === undefined ? { k, r, f } : { k, r, f, d };
+  return { k, r, f };
 }
 
 /** Returns the plain_text body of the confirm dialog (≤300), naming the subject and what it would be granted. */
-function confirmBody(request: PairingRequest): string {
+function confirmBody(request: PairingRequest, policy: RiskPolicy): string {
   const name = plain(request.displayName ?? request.subjectId, 60);
   const subject = `${request.kind === 'node' ? 'node' : 'device'} "${name}"`;
   if (request.kind === 'device') {
-    const scopeAdmin = request.scopes.includes('operator.admin');
-    return plain(`Approve ${subject}? It asks for ${scopeAdmin ? 'operator.admin' : 'the node role'}.`, 300);
+    const scopes = request.scopes.filter((s) => s !== 'operator.read');
+    const asks = [...scopes, ...(request.role === 'node' || request.roles.includes('node') ? ['the node role'] : [])];
+    return plain(`Approve ${subject}? It asks for ${asks.join(', ') || 'admin-sensitive access'}.`, 300);
   }
-  const shell = request.commands.some((c) => c === 'system.run' || c === 'system.run.prepare');
-  const grant = shell ? 'This grants shell access (system.run).' : 'This grants admin-sensitive commands.';
+  const exec = policy.sensitiveCommands(request).filter((c) => policy.riskOf(c) === 'exec');
+  const grant =
+    exec.length > 0
+      ? `This grants commands that run code or drive input (${exec.slice(0, 4).join(', ')}${exec.length > 4 ? ', …' : ''}).`
+      : 'This grants commands that are not on the harmless list.';
   return plain(`Approve ${subject}? ${grant} Only continue if you expected this request.`, 300);
 }
 
 /** Returns the confirm dialog Approve carries on admin-sensitive requests. */
-export function renderApproveConfirm(request: PairingRequest): types.ConfirmationDialog {
+export function renderApproveConfirm(request: PairingRequest, policy: RiskPolicy): types.ConfirmationDialog {
   return {
     title: plainText('Approve admin-sensitive pairing?', 100),
-    text: plainText(confirmBody(request), 300),
+    text: plainText(confirmBody(request, policy), 300),
     confirm: plainText('Approve', 30),
     deny: plainText('Cancel', 30),
     style: 'danger',
   };
 }
 
-/** Returns the Approve/Reject actions block, or undefined when the value would break Slack's limits. */
-export function renderDecisionActions(record: RequestRecord, id: string): types.ActionsBlock | undefined {
+/**
+ * Returns the Approve/Reject actions block (Reject alone when `approve` is false), or undefined when the value would
+ * break Slack's limits.
+ */
+export function renderDecisionActions(
+  record: RequestRecord,
+  id: string,
+  policy: RiskPolicy,
+  options: { readonly approve: boolean } = { approve: true },
+): types.ActionsBlock | undefined {
   const value = encodeDecisionValue(record);
   if (value === undefined) return undefined;
   const name = plain(record.request.displayName ?? record.request.subjectId, 40);
@@ -95,7 +102,7 @@ export function renderDecisionActions(record: RequestRecord, id: string): types.
     style: 'primary',
     value,
     accessibility_label: plain(`Approve ${name}`, 75),
-    ...(isAdminSensitive(record.request) ? { confirm: renderApproveConfirm(record.request) } : {}),
+    ...(policy.isAdminSensitive(record.request) ? { confirm: renderApproveConfirm(record.request, policy) } : {}),
   };
   const reject: types.Button = {
     type: 'button',
@@ -105,22 +112,31 @@ export function renderDecisionActions(record: RequestRecord, id: string): types.
     value,
     accessibility_label: plain(`Reject ${name}`, 75),
   };
-  return { type: 'actions', block_id: id, elements: [approve, reject] };
+  return { type: 'actions', block_id: id, elements: options.approve ? [approve, reject] : [reject] };
 }
 
-/** Returns the one-block Approve/Reject overflow menu for a digest entry, or undefined when a value exceeds 150 chars. */
-export function renderDecisionOverflow(record: RequestRecord): types.Overflow | undefined {
-  const approve = encodeDecisionValue(record, 'approve', OPTION_VALUE_MAX);
-  const reject = encodeDecisionValue(record, 'reject', OPTION_VALUE_MAX);
-  if (approve === undefined || reject === undefined) return undefined;
+/** What a Review button carries: which request to open. */
+export interface ReviewValue {
+  readonly k: RequestKind;
+  readonly r: string;
+}
+
+/** Returns a digest entry's Review button (opens the full card first), or undefined when the id is too long. */
+export function renderReviewButton(record: RequestRecord): types.Button | undefined {
+  const value = record.requestId === '' ? undefined : encodeValue({ k: record.kind, r: record.requestId });
+  if (value === undefined) return undefined;
   return {
-    type: 'overflow',
-    action_id: DECIDE_ACTION_ID,
-    options: [
-      { text: plainText('Approve', 75), value: approve },
-      { text: plainText('Reject', 75), value: reject },
-    ],
-    // Slack shows one confirm for the whole menu; on admin-sensitive requests it guards Approve (and Reject).
-    ...(isAdminSensitive(record.request) ? { confirm: renderApproveConfirm(record.request) } : {}),
+    type: 'button',
+    action_id: REVIEW_ACTION_ID,
+    text: plainText('Review…', 75),
+    value,
+    accessibility_label: plain(`Review ${record.request.displayName ?? record.request.subjectId}`, 75),
   };
+}
+
+/** Parses a Review button value; undefined unless it is exactly the shape {@link renderReviewButton} writes. */
+export function parseReviewValue(value: string): ReviewValue | undefined {
+  const { k, r } = parseObject(value) ?? {};
+  if ((k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '') return undefined;
+  return { k, r };
 }

@@ -7,6 +7,7 @@ import {
   context,
   FALLBACK_MAX,
   fieldsSection,
+  fitList,
   header,
   type RenderedMessage,
   renderList,
@@ -23,6 +24,7 @@ import {
   fieldValue,
   noDecidersNote,
   outcomeLine,
+  type RiskPolicy,
   requiredTier,
   shortId,
   subjectNoun,
@@ -34,6 +36,8 @@ export interface CardContext {
   readonly nowMs: number;
   /** How many approvers/admins are configured; 0 in the needed tier means nobody may decide (buttons hidden). */
   readonly deciders: DeciderCounts;
+  /** Which commands are harmless, which need an admin, which run code. */
+  readonly policy: RiskPolicy;
   /** Shown as a context line, e.g. the last gateway error or "re-rendered because the request changed". */
   readonly notice?: string;
 }
@@ -44,21 +48,28 @@ const NOTICE_MAX = 500;
 export function renderPairingCard(record: RequestRecord, ctx: CardContext): RenderedMessage {
   const request = record.request;
   const v = versionSuffix([record]);
+  const surface = request.kind === 'node' ? nodeBlocks(request, ctx.policy, v) : deviceBlocks(record, ctx.policy, v);
   const blocks: Block[] = [
     header(blockId('head', v), request.kind === 'node' ? 'Node pairing request' : 'Device pairing request'),
     section(blockId('summary', v), summaryLine(request)),
     fieldsSection(blockId('details', v), detailFields(request)),
-    ...(request.kind === 'node' ? nodeBlocks(request, v) : deviceBlocks(record, v)),
-    ...statusBlocks(record, ctx, v),
+    ...surface.blocks,
+    ...statusBlocks(record, ctx, v, surface.complete),
   ];
-  return { text: renderCardFallback(record), blocks };
+  return { text: renderCardFallback(record, ctx.policy), blocks };
+}
+
+/** Blocks showing what a request asks for; `complete` is false when a list had to be cut (no Approve then). */
+interface SurfaceBlocks {
+  readonly blocks: Block[];
+  readonly complete: boolean;
 }
 
 /** Returns the escaped notification text for a card (≤3000 chars, no mentions). */
-export function renderCardFallback(record: RequestRecord): string {
+export function renderCardFallback(record: RequestRecord, policy: RiskPolicy): string {
   const request = record.request;
   const kind = request.kind === 'node' ? 'Node' : 'Device';
-  const state = record.status === 'pending' ? `needs an ${requiredTier(request)}` : record.status;
+  const state = record.status === 'pending' ? `needs an ${requiredTier(request, policy)}` : record.status;
   const platform = request.platform ? ` on ${fieldValue(request.platform)}` : '';
   return truncate(
     `${kind} pairing request: ${displayName(request)} (${shortId(request)})${platform}: ${state}`,
@@ -87,43 +98,56 @@ function detailFields(request: PairingRequest): (readonly [string, string])[] {
   return fields;
 }
 
-function nodeBlocks(request: PairingRequest, v: string): Block[] {
+function nodeBlocks(request: PairingRequest, policy: RiskPolicy, v: string): SurfaceBlocks {
   const prior = request.previouslyApproved;
   const blocks: Block[] = [];
+  let complete: boolean;
   if (prior) {
     const newCmds = request.commands.filter((c) => !prior.commands.includes(c));
     const newCaps = request.caps.filter((c) => !prior.caps.includes(c));
-    const asked = `*New commands* (${newCmds.length}): ${renderList(newCmds, { maxChars: 2000 })}\n*New caps* (${newCaps.length}): ${renderList(newCaps, { maxChars: 800 })}`;
+    const cmds = fitList(newCmds, { maxChars: 2000 });
+    const caps = fitList(newCaps, { maxChars: 800 });
+    const asked = `*New commands* (${newCmds.length}): ${cmds.text}\n*New caps* (${newCaps.length}): ${caps.text}`;
     const had = `*Already approved:* commands ${renderList(prior.commands, { maxChars: 600 })}; caps ${renderList(prior.caps, { maxChars: 500 })}`;
     blocks.push(section(blockId('asked', v), asked), section(blockId('prior', v), had));
+    complete = cmds.shown === newCmds.length && caps.shown === newCaps.length;
   } else {
+    const caps = fitList(request.caps, { maxChars: 1200 });
+    const cmds = fitList(request.commands, { maxChars: 2400 });
     blocks.push(
-      section(blockId('caps', v), `*Caps* (${request.caps.length}): ${renderList(request.caps, { maxChars: 1200 })}`),
-      section(
-        blockId('cmds', v),
-        `*Commands* (${request.commands.length}): ${renderList(request.commands, { maxChars: 2400 })}`,
-      ),
+      section(blockId('caps', v), `*Caps* (${request.caps.length}): ${caps.text}`),
+      section(blockId('cmds', v), `*Commands* (${request.commands.length}): ${cmds.text}`),
     );
+    complete = caps.shown === request.caps.length && cmds.shown === request.commands.length;
   }
-  return [...blocks, ...riskBlocks(request, v)];
+  const risk = riskBlocks(request, policy, v);
+  return { blocks: [...blocks, ...risk.blocks], complete: complete && risk.complete };
 }
 
-function deviceBlocks(record: RequestRecord, v: string): Block[] {
+function deviceBlocks(record: RequestRecord, policy: RiskPolicy, v: string): SurfaceBlocks {
   const request = record.request;
-  const scopes = `*Scopes* (${request.scopes.length}): ${renderList(request.scopes, { maxChars: 2000, itemMax: 80 })}`;
+  const list = fitList(request.scopes, { maxChars: 2000, itemMax: 80 });
+  const scopes = `*Scopes* (${request.scopes.length}): ${list.text}`;
   const expiry =
     record.status === 'pending'
       ? [context(blockId('expiry', v), ['Expires about 5 minutes after the last attempt.'])]
       : [];
-  return [section(blockId('scopes', v), scopes), ...riskBlocks(request, v), ...expiry];
+  const risk = riskBlocks(request, policy, v);
+  return {
+    blocks: [section(blockId('scopes', v), scopes), ...risk.blocks, ...expiry],
+    complete: list.shown === request.scopes.length && risk.complete,
+  };
 }
 
-function riskBlocks(request: PairingRequest, v: string): Block[] {
-  const sensitive = adminSensitiveLine(request);
-  return [
-    ...(sensitive ? [section(blockId('risk', v), sensitive)] : []),
-    section(blockId('tier', v), tierLine(request)),
-  ];
+function riskBlocks(request: PairingRequest, policy: RiskPolicy, v: string): SurfaceBlocks {
+  const sensitive = adminSensitiveLine(request, policy);
+  return {
+    blocks: [
+      ...(sensitive ? [section(blockId('risk', v), sensitive.text)] : []),
+      section(blockId('tier', v), tierLine(request, policy)),
+    ],
+    complete: sensitive?.complete ?? true,
+  };
 }
 
 function noticeLines(record: RequestRecord, ctx: CardContext): string[] {
@@ -135,15 +159,21 @@ function noticeLines(record: RequestRecord, ctx: CardContext): string[] {
   return lines;
 }
 
-function statusBlocks(record: RequestRecord, ctx: CardContext, v: string): Block[] {
+function statusBlocks(record: RequestRecord, ctx: CardContext, v: string, surfaceShown: boolean): Block[] {
   const notices = noticeLines(record, ctx);
   const noticeBlock = notices.length > 0 ? [context(blockId('notice', v), notices)] : [];
   const outcome = outcomeLine(record);
   if (outcome !== undefined) return [section(blockId('outcome', v), outcome), ...noticeBlock];
-  if (eligibleDeciders(record.request, ctx.deciders) === 0) {
-    return [...noticeBlock, context(blockId('nobody', v), [noDecidersNote(record.request)])];
+  if (eligibleDeciders(record.request, ctx.deciders, ctx.policy) === 0) {
+    return [...noticeBlock, context(blockId('nobody', v), [noDecidersNote(record.request, ctx.policy)])];
   }
-  const actions = renderDecisionActions(record, blockId('decide', v));
+  // No decision on a surface that was not shown: a request too large for one card can only be rejected here.
+  const actions = renderDecisionActions(record, blockId('decide', v), ctx.policy, { approve: surfaceShown });
+  if (actions && !surfaceShown) {
+    const why =
+      'Approve is not offered: this request asks for more than one card can show. Review it with `openclaw nodes pending` and decide with the OpenClaw CLI or Control UI.';
+    return [...noticeBlock, context(blockId('toolarge', v), [why]), actions];
+  }
   if (actions) return [...noticeBlock, actions];
   const tooLong =
     'Buttons hidden: the request id from the gateway is too long for a Slack button. Decide with the OpenClaw CLI or Control UI.';

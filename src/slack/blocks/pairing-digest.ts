@@ -1,4 +1,7 @@
-/** One message listing a burst of pairing requests (a fleet rollout), each with its own Approve/Reject. */
+/**
+ * One message listing a burst of pairing requests (a fleet rollout). An entry is too small to show a request's whole
+ * surface, so it carries no decision: its Review button opens the full card, where Approve/Reject live.
+ */
 import type { RequestRecord } from '../../pairing/types.js';
 import { escapeMrkdwn, truncate } from '../escape.js';
 import {
@@ -11,7 +14,7 @@ import {
   section,
   versionSuffix,
 } from './block-kit.js';
-import { renderDecisionOverflow } from './decision-buttons.js';
+import { renderReviewButton } from './decision-buttons.js';
 import type { CardContext } from './pairing-card.js';
 import {
   displayName,
@@ -24,8 +27,7 @@ import {
 } from './request-summary.js';
 
 /**
- * Requests one digest message holds: header + note + one section per request (Approve/Reject in its overflow
- * menu) = 48 ≤ 50 blocks, and 46 × ≤210 chars stays under Slack's ~12k cumulative text limit.
+ * Requests one digest message holds: header + note + one section per request (a Review button as accessory) = 48 ≤ 50 blocks, and 46 × ≤210 chars stays under Slack's ~12k cumulative text limit.
  */
 export const DIGEST_CAPACITY = 46;
 
@@ -52,7 +54,9 @@ export function renderPairingDigest(records: readonly RequestRecord[], ctx: Card
 function digestNotes(records: readonly RequestRecord[], ctx: CardContext): string[] {
   const notes: string[] = [];
   if (ctx.notice) notes.push(`ℹ️ ${truncate(escapeMrkdwn(ctx.notice), NOTICE_MAX)}`);
-  const undecidable = records.some((r) => r.status === 'pending' && eligibleDeciders(r.request, ctx.deciders) === 0);
+  const undecidable = records.some(
+    (r) => r.status === 'pending' && eligibleDeciders(r.request, ctx.deciders, ctx.policy) === 0,
+  );
   if (undecidable) {
     notes.push(
       '⛔ Some requests have no one configured to decide them: set `OPENCLAW_APPROVERS` / `OPENCLAW_ADMINS` to Slack user ids (U…/W…) or user group ids (S…).',
@@ -63,10 +67,10 @@ function digestNotes(records: readonly RequestRecord[], ctx: CardContext): strin
   return notes;
 }
 
-function entryLine(record: RequestRecord): string {
+function entryLine(record: RequestRecord, ctx: CardContext): string {
   const request = record.request;
   const platform = request.platform ? ` · ${fieldValue(request.platform)}` : '';
-  const tier = requiredTier(request) === 'admin' ? ' · ⚠️ *admin-sensitive*' : '';
+  const tier = requiredTier(request, ctx.policy) === 'admin' ? ' · ⚠️ *admin-sensitive*' : '';
   const widen = request.previouslyApproved ? ' · widening' : '';
   const head = `*${displayName(request, NAME_MAX)}* (${shortId(request)}) ${subjectNoun(request)}${platform}${tier}${widen}`;
   const outcome = outcomeLine(record);
@@ -75,17 +79,17 @@ function entryLine(record: RequestRecord): string {
 
 function entryBlock(record: RequestRecord, ctx: CardContext, i: number, v: string): Block {
   const id = blockId(`dg.${i}`, v);
-  const line = entryLine(record);
+  const line = entryLine(record, ctx);
   if (record.status !== 'pending') return section(id, line);
-  if (eligibleDeciders(record.request, ctx.deciders) === 0)
+  if (eligibleDeciders(record.request, ctx.deciders, ctx.policy) === 0)
     return section(id, truncate(`${line}\n_Nobody may decide this yet._`, ENTRY_WITH_NOTE_MAX));
-  const menu = renderDecisionOverflow(record);
-  if (!menu)
+  const review = renderReviewButton(record);
+  if (!review)
     return section(
       id,
-      truncate(`${line}\n_Id too long for a menu: /openclaw approve &lt;id&gt;_`, ENTRY_WITH_NOTE_MAX),
+      truncate(`${line}\n_Id too long for a button: decide with the OpenClaw CLI_`, ENTRY_WITH_NOTE_MAX),
     );
-  return { ...section(id, line), accessory: menu };
+  return { ...section(id, line), accessory: review };
 }
 
 function digestFallback(shown: readonly RequestRecord[], total: number): string {

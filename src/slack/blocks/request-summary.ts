@@ -1,12 +1,8 @@
 /** Escaped, length-bounded mrkdwn describing a pairing request and its outcome; shared by the card, digest and reply. */
-import {
-  ADMIN_SENSITIVE_COMMANDS,
-  isAdminSensitive,
-  type PairingRequest,
-  type RequestRecord,
-} from '../../pairing/types.js';
-import { escapeMrkdwn, formatSlackDate, inlineCode, mentionUser, truncate } from '../escape.js';
-import { renderList } from './block-kit.js';
+import type { PairingRequest, RequestRecord } from '../../pairing/types.js';
+import type { CommandPolicy } from '../../policy/command-policy.js';
+import { escapeMrkdwn, formatSlackDate, inlineCode, mentionUser, oneLine, truncate } from '../escape.js';
+import { fitList, renderList } from './block-kit.js';
 
 /** Who may decide a request, by tier. */
 export type DecisionTier = 'admin' | 'approver';
@@ -27,7 +23,7 @@ export function subjectNoun(request: PairingRequest): string {
 
 /** Returns the escaped display name (or a placeholder), at most `max` characters. */
 export function displayName(request: PairingRequest, max = 150): string {
-  const name = escapeMrkdwn(request.displayName ?? '').trim();
+  const name = escapeMrkdwn(oneLine(request.displayName ?? '')).trim();
   return name === '' ? '(unnamed)' : truncate(name, max);
 }
 
@@ -36,47 +32,64 @@ export function shortId(request: PairingRequest): string {
   return inlineCode(Array.from(request.subjectId).slice(0, SHORT_ID_CHARS).join(''), SHORT_ID_CHARS + 1);
 }
 
+/** The command policy as the renderers need it. */
+export type RiskPolicy = Pick<CommandPolicy, 'isAdminSensitive' | 'sensitiveCommands' | 'riskOf'>;
+
 /** Returns the tier a decision needs: admin when the request is admin-sensitive. */
-export function requiredTier(request: PairingRequest): DecisionTier {
-  return isAdminSensitive(request) ? 'admin' : 'approver';
+export function requiredTier(request: PairingRequest, policy: RiskPolicy): DecisionTier {
+  return policy.isAdminSensitive(request) ? 'admin' : 'approver';
 }
 
 /** Returns how many configured principals may decide this request (admins may decide every tier). */
-export function eligibleDeciders(request: PairingRequest, deciders: DeciderCounts): number {
-  return requiredTier(request) === 'admin' ? deciders.admins : deciders.approvers + deciders.admins;
+export function eligibleDeciders(request: PairingRequest, deciders: DeciderCounts, policy: RiskPolicy): number {
+  return requiredTier(request, policy) === 'admin' ? deciders.admins : deciders.approvers + deciders.admins;
 }
 
 /** Returns the note shown instead of buttons when nobody is configured to decide. */
-export function noDecidersNote(request: PairingRequest): string {
-  const which = requiredTier(request) === 'admin' ? '`OPENCLAW_ADMINS`' : '`OPENCLAW_APPROVERS` or `OPENCLAW_ADMINS`';
+export function noDecidersNote(request: PairingRequest, policy: RiskPolicy): string {
+  const which =
+    requiredTier(request, policy) === 'admin' ? '`OPENCLAW_ADMINS`' : '`OPENCLAW_APPROVERS` or `OPENCLAW_ADMINS`';
   return `⛔ Nobody here may decide this request: set ${which} to Slack user ids (U…/W…) or user group ids (S…) and restart the bot. Until then, decide with the OpenClaw CLI or Control UI.`;
 }
 
-/** Returns the admin-sensitive callout, or undefined when nothing sensitive is asked for. */
-export function adminSensitiveLine(request: PairingRequest, max = 900): string | undefined {
+/** Room for the admin-sensitive callout (one section). */
+const SENSITIVE_MAX = 2_600;
+
+/**
+ * Returns the admin-sensitive callout listing every command that is not on the harmless list (those that run code
+ * or drive input named again), or undefined when nothing sensitive is asked for. `complete` is false when the list
+ * did not fit: then the card must not offer Approve.
+ */
+export function adminSensitiveLine(
+  request: PairingRequest,
+  policy: RiskPolicy,
+): { text: string; complete: boolean } | undefined {
   if (request.kind === 'device') {
     const asks = [
       ...(request.scopes.includes('operator.admin') ? ['scope `operator.admin`'] : []),
+      ...(request.scopes.includes('operator.write') ? ['scope `operator.write` (can run commands on nodes)'] : []),
+      ...(request.scopes.includes('operator.pairing') ? ['scope `operator.pairing` (can approve devices)'] : []),
       ...(request.role === 'node' || request.roles.includes('node') ? ['role `node`'] : []),
     ];
-    return asks.length > 0 ? `⚠️ *Admin-sensitive:* asks for ${asks.join(' and ')}` : undefined;
+    return asks.length > 0 ? { text: `⚠️ *Admin-sensitive:* asks for ${asks.join(', ')}`, complete: true } : undefined;
   }
-  const sensitive = request.commands.filter((c) => ADMIN_SENSITIVE_COMMANDS.has(c));
+  const sensitive = policy.sensitiveCommands(request);
   const byScope = request.requiredApproveScopes.includes('operator.admin');
   if (sensitive.length === 0 && !byScope) return undefined;
   const before = new Set(request.previouslyApproved?.commands ?? []);
   const mark = (c: string) => (request.previouslyApproved && !before.has(c) ? ' (new)' : '');
-  const list =
-    sensitive.length > 0
-      ? renderList(sensitive, { maxChars: max - 80, mark })
-      : 'the gateway requires `operator.admin`';
-  const shell = sensitive.some((c) => c.startsWith('system.run')) ? ' (grants shell access)' : '';
-  return `⚠️ *Admin-sensitive:* ${list}${shell}`;
+  const exec = sensitive.filter((c) => policy.riskOf(c) === 'exec');
+  const execLine = exec.length > 0 ? `\n*Runs code or drives input:* ${renderList(exec, { maxChars: 600 })}` : '';
+  const head = `⚠️ *Admin-sensitive* (${sensitive.length}, not on the harmless list): `;
+  const room = SENSITIVE_MAX - head.length - execLine.length;
+  if (sensitive.length === 0) return { text: `${head}the gateway requires \`operator.admin\``, complete: true };
+  const list = fitList(sensitive, { maxChars: room, mark });
+  return { text: `${head}${list.text}${execLine}`, complete: list.shown === sensitive.length };
 }
 
 /** Returns the approval tier line, naming the gateway's required operator scopes. */
-export function tierLine(request: PairingRequest): string {
-  const who = requiredTier(request) === 'admin' ? 'an *admin* (`OPENCLAW_ADMINS`)' : 'an *approver* or admin';
+export function tierLine(request: PairingRequest, policy: RiskPolicy): string {
+  const who = requiredTier(request, policy) === 'admin' ? 'an *admin* (`OPENCLAW_ADMINS`)' : 'an *approver* or admin';
   const scopes = request.requiredApproveScopes;
   const gateway = scopes.length > 0 ? ` · gateway scopes: ${renderList(scopes, { maxChars: 400, itemMax: 60 })}` : '';
   return `*Approval needs:* ${who}${gateway}`;
@@ -84,7 +97,7 @@ export function tierLine(request: PairingRequest): string {
 
 /** Returns one escaped, clamped field value (or "unknown"). */
 export function fieldValue(value: string | undefined): string {
-  const text = escapeMrkdwn(value ?? '').trim();
+  const text = escapeMrkdwn(oneLine(value ?? '')).trim();
   return text === '' ? '_unknown_' : truncate(text, FIELD_MAX);
 }
 

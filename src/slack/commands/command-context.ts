@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Tier } from '../../commands/access.js';
 import type { GatewayStatus } from '../../gateway/gateway-client.js';
 import type { NodeManager } from '../../gateway/nodes.js';
 import type { PairingDecider } from '../../pairing/decider.js';
 import type { MembershipCheck } from '../../pairing/ports.js';
 import type { PairingStore } from '../../pairing/store.js';
+import type { CommandPolicy } from '../../policy/command-policy.js';
 import type { Attachment } from '../attach-output.js';
 import type { RenderedMessage } from '../blocks/block-kit.js';
+import type { CardContext } from '../blocks/pairing-card.js';
 import type { NodeDirectory } from './node-directory.js';
 
 /** Everything a slash command may touch. */
@@ -17,15 +20,19 @@ export interface CommandDeps {
   gatewayStatus: () => GatewayStatus;
   store: PairingStore;
   decider: PairingDecider;
+  audit: AuditLog;
   isMember: MembershipCheck;
   access: {
     readonly approvers: readonly string[];
     readonly admins: readonly string[];
     readonly invokers: readonly string[];
-    readonly allowSystemRun: boolean;
     readonly invokeAllow: readonly string[];
     readonly invokeDeny: readonly string[];
   };
+  /** Command risk: harmless list, OPENCLAW_ORDINARY_COMMANDS, OPENCLAW_ALLOW_SYSTEM_RUN. */
+  policy: CommandPolicy;
+  /** What pairing cards need to render (deciders, policy, clock). */
+  cardContext: () => CardContext;
   log: Logger;
   nowMs: () => number;
   newId: () => string;

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { type RenderedMessage, section } from '../blocks/block-kit.js';
-import { escapeMrkdwn, plain, truncate } from '../escape.js';
+import { escapeMrkdwn, oneLine, plain, truncate } from '../escape.js';
 
 export const CONFIRM_ACTION_ID = 'command.confirm';
 export const CANCEL_ACTION_ID = 'command.cancel';
@@ -26,7 +26,7 @@ export function renderConfirmation(input: {
       { type: 'button', action_id: CANCEL_ACTION_ID, value: input.id, text: { type: 'plain_text', text: 'Cancel' } },
     ],
   };
-  const title = truncate(escapeMrkdwn(input.title), 200);
+  const title = truncate(escapeMrkdwn(oneLine(input.title)), 200);
   return {
     text: title,
     blocks: [

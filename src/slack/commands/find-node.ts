@@ -1,6 +1,7 @@
 import { renderError } from '../../commands/render-error.js';
 import { resolveNode } from '../../commands/resolve-node.js';
 import type { NodeInfo } from '../../gateway/schemas.js';
+import { oneLine } from '../escape.js';
 import type { Answer, CommandDeps } from './command-context.js';
 
 /** Resolves a user's node reference against `node.list` (never by calling the gateway with a guess). */
@@ -14,7 +15,7 @@ export async function findNode(
   if (resolution.kind === 'ambiguous') {
     const list = resolution.candidates
       .slice(0, 10)
-      .map((n) => `${n.displayName ?? '(unnamed)'} (${n.nodeId.slice(0, 12)})`)
+      .map((n) => `${oneLine(n.displayName ?? '(unnamed)')} (${n.nodeId.slice(0, 12)})`)
       .join(', ');
     return {
       ok: false,

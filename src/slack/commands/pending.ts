@@ -6,8 +6,5 @@ import { renderNotice } from './notice.js';
 export function renderPending(deps: CommandDeps): Answer {
   const pending = deps.store.listByStatus('pending');
   if (pending.length === 0) return renderNotice('Nothing is waiting for approval.');
-  return renderPairingDigest(pending, {
-    nowMs: deps.nowMs(),
-    deciders: { approvers: deps.access.approvers.length, admins: deps.access.admins.length },
-  });
+  return renderPairingDigest(pending, deps.cardContext());
 }

@@ -1,15 +1,19 @@
-import { decideAccess, holdsTier, tierOf } from '../../commands/access.js';
+import { AUDIT_UNAVAILABLE_MESSAGE } from '../../audit/audit-log.js';
+import { decideAccess, holdsTier, type Tier, tierOf } from '../../commands/access.js';
 import { COMMAND_SPECS } from '../../commands/command-catalog.js';
 import { type Command, parseCommand } from '../../commands/parse-command.js';
+import { renderAudit } from '../../commands/render-audit.js';
 import { renderDescribe } from '../../commands/render-describe.js';
 import { renderError } from '../../commands/render-error.js';
 import { renderHelp, renderRemovedCommand } from '../../commands/render-help.js';
 import { renderNodesPage } from '../../commands/render-nodes.js';
 import { renderPresence } from '../../commands/render-presence.js';
-import { GatewayClosedError } from '../../errors.js';
+import { AppError, ErrorCode, GatewayClosedError } from '../../errors.js';
 import { describeDecisionError } from '../../pairing/decider.js';
+import { renderPairingCard } from '../blocks/pairing-card.js';
 import { describeResult } from '../decision-notes.js';
-import { escapeMrkdwn } from '../escape.js';
+import { escapeMrkdwn, oneLine } from '../escape.js';
+import { nodeTarget, runAudited } from './audited.js';
 import { type Answer, type CommandDeps, resolveTiers } from './command-context.js';
 import { renderConfirmation } from './confirmation.js';
 import { findNode } from './find-node.js';
@@ -22,9 +26,9 @@ export async function runCommand(deps: CommandDeps, text: string, userId: string
   const parsed = parseCommand(text);
   if (!parsed.ok) return renderError(parsed.error, 'Try `/openclaw help`.');
   const tiers = await resolveTiers(deps, userId);
-  const decision = decideAccess(parsed.command, { ...deps.access, callerTiers: tiers });
+  const decision = checkAccess(deps, parsed.command, tiers);
   if (!decision.allowed) {
-    audit(deps, userId, parsed.command, 'refused', decision.message);
+    auditRefusal(deps, userId, parsed.command, decision.message);
     return renderError(`Not allowed: ${decision.message}`);
   }
   try {
@@ -35,18 +39,21 @@ export async function runCommand(deps: CommandDeps, text: string, userId: string
   }
 }
 
+/** The access decision for `command` by a caller holding `tiers`, on today's settings. */
+export function checkAccess(deps: CommandDeps, command: Command, tiers: readonly Tier[]) {
+  return decideAccess(command, { ...deps.access, policy: deps.policy, callerTiers: tiers });
+}
+
 async function execute(
   deps: CommandDeps,
   command: Command,
   userId: string,
-  tiers: Awaited<ReturnType<typeof resolveTiers>>,
+  tiers: Tier[],
   confirm: boolean,
 ): Promise<Answer> {
   switch (command.kind) {
     case 'help':
-      return renderHelp(
-        COMMAND_SPECS.filter((spec) => holdsTier(tiers, tierOf(spec.command as Command['kind']) ?? 'everyone')),
-      );
+      return renderHelp(COMMAND_SPECS.filter((spec) => holdsTier(tiers, tierOf(spec.command as Command['kind']))));
     case 'removed':
       return renderRemovedCommand(command.name);
     case 'presence':
@@ -59,64 +66,79 @@ async function execute(
       const found = await findNode(deps, command.node);
       if (!found.ok) return found.answer;
       // node.list carries the same node object node.describe returns: no second round trip.
-      return renderDescribe(found.node, deps.nowMs());
+      return renderDescribe(found.node, deps.nowMs(), deps.policy);
     }
     case 'invoke':
       return runInvoke(deps, command, userId, confirm);
     case 'rename': {
       const found = await findNode(deps, command.node);
       if (!found.ok) return found.answer;
-      await deps.nodes.rename(found.node.nodeId, command.name);
+      const from = found.node.displayName;
+      const entry = { actor: userId, action: 'rename', ...nodeTarget(found.node), params: { from, to: command.name } };
+      await runAudited(deps, entry, () => deps.nodes.rename(found.node.nodeId, command.name));
       deps.directory.invalidate();
-      audit(deps, userId, command, 'ok', `${found.node.nodeId} renamed`);
       return renderNotice('Renamed.', `Node ${found.node.nodeId.slice(0, 12)} is now called ${command.name}.`);
     }
     case 'pending':
       return renderPending(deps);
     case 'approve':
+      return reviewById(deps, command.requestId);
     case 'reject':
-      return decideById(deps, command.kind, command.requestId, userId);
+      return rejectById(deps, command.requestId, userId);
     case 'remove': {
       const found = await findNode(deps, command.node);
       if (!found.ok) return found.answer;
       const id = deps.newId();
-      deps.store.createConfirmation(id, userId, 'remove', { nodeId: found.node.nodeId }, deps.nowMs());
+      const payload = { nodeId: found.node.nodeId, nodeName: found.node.displayName };
+      deps.store.createConfirmation(id, userId, 'remove', payload, deps.nowMs());
       return renderConfirmation({
         id,
         title: 'Remove this node?',
         lines: [
-          `Node *${escapeMrkdwn(found.node.displayName ?? '(unnamed)')}* (\`${escapeMrkdwn(found.node.nodeId.slice(0, 12))}\`) will be unpaired and disconnected.`,
+          `Node *${escapeMrkdwn(oneLine(found.node.displayName ?? '(unnamed)'))}* (\`${escapeMrkdwn(found.node.nodeId.slice(0, 12))}\`) will be unpaired and disconnected.`,
         ],
         confirmLabel: 'Remove node',
       });
     }
+    case 'audit':
+      return renderAudit(deps.store.listAudit(command.limit), deps.nowMs());
   }
 }
 
-async function decideById(
-  deps: CommandDeps,
-  kind: 'approve' | 'reject',
-  requestId: string,
-  userId: string,
-): Promise<Answer> {
-  const record = deps.store.get('node', requestId) ?? deps.store.get('device', requestId);
-  if (!record)
-    return renderError(`No pending request ${requestId} is known.`, 'See `/openclaw pending` for what is waiting.');
+function findRecord(deps: CommandDeps, requestId: string) {
+  return deps.store.get('node', requestId) ?? deps.store.get('device', requestId);
+}
+
+const UNKNOWN_REQUEST_HINT = 'See `/openclaw pending` for what is waiting.';
+
+/** `approve <id>` shows the request's whole card first: a decision is only made on a surface that was shown. */
+function reviewById(deps: CommandDeps, requestId: string): Answer {
+  const record = findRecord(deps, requestId);
+  if (!record) return renderError(`No pending request ${requestId} is known.`, UNKNOWN_REQUEST_HINT);
+  if (record.status !== 'pending') return renderError(describeResult({ outcome: 'already', record }) ?? 'Done.');
+  const card = renderPairingCard(record, deps.cardContext());
+  const intro = renderNotice('Review this request, then click Approve (or Reject) below.');
+  return { text: card.text, blocks: [...intro.blocks, ...card.blocks] };
+}
+
+async function rejectById(deps: CommandDeps, requestId: string, userId: string): Promise<Answer> {
+  const record = findRecord(deps, requestId);
+  if (!record) return renderError(`No pending request ${requestId} is known.`, UNKNOWN_REQUEST_HINT);
   const result = await deps.decider.decide({
     kind: record.kind,
     requestId: record.requestId,
     fingerprint: record.fingerprint,
     userId,
-    decision: kind,
+    decision: 'reject',
   });
   await deps.syncCards().catch(() => undefined);
-  if (result.outcome === 'decided') {
-    return renderNotice(kind === 'approve' ? 'Approved.' : 'Rejected.', 'The card in the pairing channel is updated.');
-  }
+  if (result.outcome === 'decided') return renderNotice('Rejected.', 'The card in the pairing channel is updated.');
   return renderError(describeResult(result) ?? 'Done.');
 }
 
 function describeFailure(deps: CommandDeps, err: unknown): Answer {
+  if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)
+    return renderError(AUDIT_UNAVAILABLE_MESSAGE);
   if (err instanceof GatewayClosedError) {
     const status = deps.gatewayStatus();
     return renderError(
@@ -129,21 +151,31 @@ function describeFailure(deps: CommandDeps, err: unknown): Answer {
   return renderError(describeDecisionError(err));
 }
 
-/** Audits mutating commands (and refusals of them). */
-export function audit(
-  deps: CommandDeps,
-  userId: string,
-  command: Command,
-  outcome: 'ok' | 'refused' | 'failed',
-  detail?: string,
-): void {
+/** What a command's audit row names as its action, target and params (before the node is resolved). */
+export function describeCommand(command: Command): { action: string; target: string; params?: unknown } {
+  switch (command.kind) {
+    case 'invoke':
+      return {
+        action: 'invoke',
+        target: `ref:${command.node}`,
+        params: { command: command.command, params: command.params, timeoutMs: command.timeoutMs },
+      };
+    case 'rename':
+      return { action: 'rename', target: `ref:${command.node}`, params: { to: command.name } };
+    case 'describe':
+    case 'remove':
+      return { action: command.kind, target: `ref:${command.node}` };
+    case 'approve':
+    case 'reject':
+      return { action: `pairing.${command.kind}`, target: `request:${command.requestId}` };
+    default:
+      return { action: command.kind, target: '' };
+  }
+}
+
+/** Audits a refused command (only commands beyond everyone's tier: those are the ones that can do harm). */
+export function auditRefusal(deps: CommandDeps, userId: string, command: Command, reason: string): void {
   if (tierOf(command.kind) === 'everyone') return;
-  deps.store.appendAudit({
-    atMs: deps.nowMs(),
-    actor: userId,
-    action: command.kind === 'invoke' ? `invoke ${command.command}` : command.kind,
-    target: 'node' in command ? command.node : 'requestId' in command ? command.requestId : '',
-    outcome,
-    detail,
-  });
+  const { action, target, params } = describeCommand(command);
+  deps.audit.record({ actor: userId, action, gateway: 'default', target, params, outcome: 'refused', detail: reason });
 }

@@ -18,6 +18,7 @@ import type { SocketModeServer } from './socket-mode.js';
 import type { SlackStore } from './store.js';
 import type { TriggerIds } from './triggers.js';
 import type { HttpDeliveryOptions, HttpTarget, JsonObject } from './types.js';
+import { buildViewActionsPayload, findViewClickTarget, type ViewActionOptions } from './views.js';
 
 /** Where deliveries go: the Socket Mode connections, or an HTTP endpoint. */
 export type Transport =
@@ -57,7 +58,7 @@ export class Deliveries {
       channel,
       user: fields.user_id ?? DEFAULT_USER_ID,
     });
-    const triggerId = this.deps.triggers.mint();
+    const triggerId = this.deps.triggers.mint(fields.user_id ?? DEFAULT_USER_ID);
     const payload = buildCommandPayload(fields, this.deps.identity, url, triggerId);
     return { kind: 'command', payload, responseUrlId: id, responseUrl: url, triggerId };
   }
@@ -69,7 +70,7 @@ export class Deliveries {
     const { channel, ts } = source.message;
     const ref = { channel, ts, ephemeral: source.ephemeral };
     const { id, url } = this.deps.responseUrls.mint({ kind: 'action', channel, user: userId, source: ref });
-    const triggerId = this.deps.triggers.mint();
+    const triggerId = this.deps.triggers.mint(userId);
     const actionTs = this.deps.store.nextTs();
     const payload = buildBlockActionsPayload({
       id: this.deps.identity,
@@ -85,11 +86,35 @@ export class Deliveries {
     return { kind: 'action', payload, responseUrlId: id, responseUrl: url, triggerId };
   }
 
+  /** A block_actions click on an element of an open modal: no response_url, the view itself in the payload. */
+  viewClickDelivery(opts: ViewActionOptions): Delivery {
+    const { view, element, blockId } = findViewClickTarget(this.deps.store, opts);
+    const userId = opts.userId ?? DEFAULT_USER_ID;
+    if (view.user !== undefined && view.user !== userId) {
+      throw new Error(
+        `view ${String(view.id)} is open for ${String(view.user)}, not ${userId}: only its opener sees it`,
+      );
+    }
+    const triggerId = this.deps.triggers.mint(userId);
+    const payload = buildViewActionsPayload({
+      id: this.deps.identity,
+      view,
+      element,
+      blockId,
+      userId,
+      actionTs: this.deps.store.nextTs(),
+      triggerId,
+      optionIndex: opts.optionIndex,
+    });
+    return { kind: 'action', payload, responseUrlId: '', responseUrl: '', triggerId };
+  }
+
   /** A raw interaction payload, given a fresh response_url and trigger_id unless it has its own. */
   rawActionDelivery(payload: JsonObject): Delivery {
     const channel = isRecord(payload.channel) && typeof payload.channel.id === 'string' ? payload.channel.id : '';
     const { id, url } = this.deps.responseUrls.mint({ kind: 'action', channel, user: DEFAULT_USER_ID });
-    const triggerId = this.deps.triggers.mint();
+    const user = isRecord(payload.user) && typeof payload.user.id === 'string' ? payload.user.id : DEFAULT_USER_ID;
+    const triggerId = this.deps.triggers.mint(user);
     const full = { response_url: url, trigger_id: triggerId, ...payload };
     return { kind: 'action', payload: full, responseUrlId: id, responseUrl: url, triggerId };
   }

@@ -19,10 +19,12 @@ import { type DisconnectReason, SocketModeServer } from './socket-mode.js';
 import { type ChannelSetup, SlackStore } from './store.js';
 import { TriggerIds } from './triggers.js';
 import type * as T from './types.js';
+import type { ViewActionOptions } from './views.js';
 import { waitUntil } from './waiter.js';
 import { WebApi } from './web-api.js';
 
 export type { ActionOptions } from './payloads.js';
+export type { ViewActionOptions } from './views.js';
 
 export class FakeSlack {
   private readonly store: SlackStore;
@@ -247,6 +249,20 @@ export class FakeSlack {
   /** Clicks a button that the bot actually rendered in a stored or ephemeral message; rejects if there is none. */
   async action(opts: ActionOptions, target?: T.HttpTarget, options?: T.HttpDeliveryOptions): Promise<DeliveryHandle> {
     return this.deliveries.deliver(this.deliveries.clickDelivery(opts), this.pickTransport(target, options));
+  }
+
+  /** Clicks an element of an open modal (as the user it was opened for); rejects if there is none. */
+  async clickInView(
+    opts: ViewActionOptions,
+    target?: T.HttpTarget,
+    options?: T.HttpDeliveryOptions,
+  ): Promise<DeliveryHandle> {
+    return this.deliveries.deliver(this.deliveries.viewClickDelivery(opts), this.pickTransport(target, options));
+  }
+
+  /** The current state of a view opened with views.open (and changed by views.update). */
+  view(id: string): T.JsonObject | undefined {
+    return this.store.views.find((v) => v.id === id);
   }
 
   /** Delivers a raw interaction payload; adds a fresh `response_url`/`trigger_id` unless the payload has them. */

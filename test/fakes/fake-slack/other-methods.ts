@@ -1,4 +1,4 @@
-/** auth.test, views.open, usergroups.users.list and conversations.info. */
+/** auth.test, views.open/update, usergroups.users.list and conversations.info. */
 import { MAX_VIEW_BYTES, validateModalView } from './block-kit-view.js';
 import { readObjectArg } from './request-body.js';
 import type { SlackStore } from './store.js';
@@ -47,15 +47,49 @@ export function openView(args: JsonObject, store: SlackStore, triggers: TriggerI
   }
   const trigger = triggers.exchange(args.trigger_id);
   if (trigger !== 'ok') return { ok: false, error: trigger };
+  const user = triggers.userOf(args.trigger_id);
   const opened: JsonObject = {
     ...view,
     id: `V${String(store.views.length + 1).padStart(8, '0')}`,
     app_id: appId,
     state: { values: {} },
     hash: `${store.views.length + 1}.fake`,
+    ...(user ? { user } : {}),
   };
   store.views.push(opened);
   return { ok: true, view: opened };
+}
+
+/** views.update: by view_id, a valid modal, the current hash when one is given (else hash_conflict). */
+export function updateView(args: JsonObject, store: SlackStore): JsonObject {
+  const view = readObjectArg(args.view);
+  if (!view)
+    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing view'] } };
+  const index = store.views.findIndex((v) => v.id === args.view_id);
+  const current = store.views[index];
+  if (!current) return { ok: false, error: 'not_found' };
+  if (args.hash !== undefined && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+  if (JSON.stringify(view).length > MAX_VIEW_BYTES) return { ok: false, error: 'view_too_large' };
+  const errors = validateModalView(view);
+  if (errors.length > 0) {
+    return {
+      ok: false,
+      error: 'invalid_arguments',
+      errors,
+      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+    };
+  }
+  const version = Number.parseInt(String(current.hash), 10) + 1;
+  const updated: JsonObject = {
+    ...view,
+    id: current.id,
+    app_id: current.app_id,
+    state: { values: {} },
+    hash: `${version}.fake`,
+    ...(current.user ? { user: current.user } : {}),
+  };
+  store.views[index] = updated;
+  return { ok: true, view: updated };
 }
 
 /** usergroups.users.list from the configured groups. */

@@ -7,7 +7,14 @@ import { type ChatContext, postEphemeral, postMessage, updateMessage } from './c
 import type { FaultInjector } from './faults.js';
 import type { FileUploads } from './files.js';
 import { conversationHistory, conversationOpen, conversationReplies } from './history-methods.js';
-import { authTest, conversationInfo, listUsergroupUsers, openView, type WorkspaceIdentity } from './other-methods.js';
+import {
+  authTest,
+  conversationInfo,
+  listUsergroupUsers,
+  openView,
+  updateView,
+  type WorkspaceIdentity,
+} from './other-methods.js';
 import type { ChannelRateLimiter } from './rate-limiter.js';
 import { parseApiArgs, readBody } from './request-body.js';
 import type { SlackStore } from './store.js';
@@ -52,6 +59,7 @@ export class WebApi {
       'chat.update': (a) => updateMessage(a, chat),
       'chat.postEphemeral': (a) => postEphemeral(a, chat),
       'views.open': (a) => openView(a, store, triggers, identity.appId),
+      'views.update': (a) => updateView(a, store),
       'usergroups.users.list': (a) => listUsergroupUsers(a, store),
       'conversations.info': (a) => conversationInfo(a, store),
       'conversations.history': (a) => conversationHistory(a, chat),

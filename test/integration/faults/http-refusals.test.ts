@@ -38,11 +38,11 @@ async function arrange(harness: Harness): Promise<{ requestId: string; card: Sto
 /** Proves the same requests do act when properly signed and from the right team (so the refusals are meaningful). */
 async function expectAcceptedWhenValid(harness: Harness, requestId: string): Promise<void> {
   const handle = await harness.slack.sendCommand(
-    { text: `approve ${requestId}`, user_id: APPROVER, channel_id: CHANNEL },
+    { text: `reject ${requestId}`, user_id: APPROVER, channel_id: CHANNEL },
     { url: harness.eventsUrl },
   );
   expect(handle.status).toBe(200);
-  await until(() => expect(harness.gateway.callCount('node.pair.approve')).toBe(1));
+  await until(() => expect(harness.gateway.callCount('node.pair.reject')).toBe(1));
 }
 
 describe('HTTP mode request verification', () => {
@@ -55,7 +55,7 @@ describe('HTTP mode request verification', () => {
     for (const signature of BAD_SIGNATURES) {
       const target = { url: harness.eventsUrl };
       for (const [text, user] of [
-        [`approve ${requestId}`, APPROVER],
+        [`reject ${requestId}`, APPROVER],
         ['rename victim pwned', APPROVER],
         ['nodes', ADMIN],
       ] as const) {

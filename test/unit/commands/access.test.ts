@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessContext, decideAccess, matchesPattern, type Tier } from '../../../src/commands/access.js';
+import { type AccessContext, decideAccess, type Tier } from '../../../src/commands/access.js';
 import type { Command } from '../../../src/commands/parse-command.js';
+import { CommandPolicy } from '../../../src/policy/command-policy.js';
+import { matchesPattern } from '../../../src/policy/glob.js';
 
 const invoke = (command: string): Command => ({
   kind: 'invoke',
@@ -10,8 +12,10 @@ const invoke = (command: string): Command => ({
   timeoutMs: undefined,
 });
 
+const policy = (allowSystemRun = false, ordinary: string[] = []) => new CommandPolicy({ allowSystemRun, ordinary });
+
 function ctx(callerTiers: Tier[], extra: Partial<AccessContext> = {}): AccessContext {
-  return { callerTiers, allowSystemRun: false, invokeAllow: [], invokeDeny: [], ...extra };
+  return { callerTiers, policy: policy(), invokeAllow: [], invokeDeny: [], ...extra };
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -28,6 +32,14 @@ const COMMANDS: Record<string, Command> = {
   'invoke ordinary': invoke('ollama.models'),
   'invoke sensitive': invoke('system.which'),
   'invoke browser': invoke('browser.proxy'),
+  'invoke desktop.stream': invoke('desktop.stream'),
+  'invoke file.fetch': invoke('file.fetch'),
+  'invoke camera.snap': invoke('camera.snap'),
+  'invoke sms.send': invoke('sms.send'),
+  'invoke location.get': invoke('location.get'),
+  'invoke a name never heard of': invoke('brand.new.thing'),
+  'invoke computer.act': invoke('computer.act'),
+  'invoke mcp.tools.call.v1': invoke('mcp.tools.call.v1'),
 };
 
 /** Who may run what, with system.run off: [everyone, invoker, approver, admin]. */
@@ -44,7 +56,15 @@ const MATRIX: Record<string, [boolean, boolean, boolean, boolean]> = {
   remove: [false, false, false, true],
   'invoke ordinary': [false, true, false, true],
   'invoke sensitive': [false, false, false, true],
-  'invoke browser': [false, false, false, true],
+  'invoke browser': [false, false, false, false],
+  'invoke desktop.stream': [false, false, false, true],
+  'invoke file.fetch': [false, false, false, true],
+  'invoke camera.snap': [false, false, false, true],
+  'invoke sms.send': [false, false, false, true],
+  'invoke location.get': [false, false, false, true],
+  'invoke a name never heard of': [false, false, false, true],
+  'invoke computer.act': [false, false, false, false],
+  'invoke mcp.tools.call.v1': [false, false, false, false],
 };
 
 const TIERS: Tier[][] = [[], ['invoker'], ['approver'], ['admin']];
@@ -71,11 +91,12 @@ describe('decideAccess', () => {
     expect(run.allowed === false && run.message).toMatch(/invoke ollama.models needs an invoker .*OPENCLAW_INVOKERS/);
     const sensitive = decideAccess(invoke('fs.listDir'), ctx(['invoker']));
     expect(sensitive).toMatchObject({ allowed: false, tier: 'admin' });
-    expect(sensitive.allowed === false && sensitive.message).toMatch(/shell, file or browser access.*OPENCLAW_ADMINS/);
+    expect(sensitive.allowed === false && sensitive.message).toMatch(/not on the list of harmless.*OPENCLAW_ADMINS/);
   });
 
-  it('refuses system.run and system.run.prepare for everyone unless allowed', () => {
-    for (const name of ['system.run', 'system.run.prepare']) {
+  it('refuses every command that runs code or drives input for everyone unless allowed', () => {
+    const exec = ['system.run', 'system.run.prepare', 'computer.act', 'terminal.upload', 'browser.proxy'];
+    for (const name of [...exec, 'browser.proxy.upload.v1', 'mcp.tools.call.v1', 'agent.cli.claude.run.v1']) {
       const decision = decideAccess(invoke(name), ctx(['admin']));
       expect(decision).toMatchObject({ allowed: false, tier: 'nobody' });
       expect(decision.allowed === false && decision.message).toMatch(/OPENCLAW_ALLOW_SYSTEM_RUN=true/);
@@ -83,7 +104,7 @@ describe('decideAccess', () => {
   });
 
   it('lets only admins run system.run when allowed, with a confirmation step', () => {
-    const allowed = { allowSystemRun: true };
+    const allowed = { policy: policy(true) };
     expect(decideAccess(invoke('system.run'), ctx(['admin'], allowed))).toEqual({
       allowed: true,
       tier: 'admin',
@@ -93,7 +114,25 @@ describe('decideAccess', () => {
       allowed: false,
       tier: 'admin',
     });
-    expect(decideAccess(invoke('system.which'), ctx(['admin'], allowed))).toMatchObject({ confirm: false });
+    expect(decideAccess(invoke('ollama.models'), ctx(['invoker'], allowed))).toMatchObject({ confirm: false });
+  });
+
+  it('asks admins to confirm every command that is not on the harmless list', () => {
+    for (const name of ['system.which', 'desktop.stream', 'file.fetch', 'camera.snap', 'unknown.cmd']) {
+      expect(decideAccess(invoke(name), ctx(['admin']))).toEqual({ allowed: true, tier: 'admin', confirm: true });
+    }
+  });
+
+  it('lets OPENCLAW_ORDINARY_COMMANDS make a command ordinary, but never one that runs code', () => {
+    const extra = { policy: policy(false, ['camera.list', 'system.*', 'computer.*']) };
+    expect(decideAccess(invoke('camera.list'), ctx(['invoker'], extra))).toEqual({
+      allowed: true,
+      tier: 'invoker',
+      confirm: false,
+    });
+    expect(decideAccess(invoke('system.which'), ctx(['invoker'], extra))).toMatchObject({ allowed: true });
+    expect(decideAccess(invoke('system.run'), ctx(['admin'], extra))).toMatchObject({ allowed: false, tier: 'nobody' });
+    expect(decideAccess(invoke('computer.act'), ctx(['admin'], extra))).toMatchObject({ allowed: false });
   });
 
   it('lets the deny list win over the allow list, even for admins', () => {

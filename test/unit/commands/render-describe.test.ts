@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatHostStats, renderDescribe } from '../../../src/commands/render-describe.js';
 import type { NodeInfo } from '../../../src/gateway/schemas.js';
+import { CommandPolicy } from '../../../src/policy/command-policy.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
+
+const POLICY = new CommandPolicy({ ordinary: [], allowSystemRun: false });
 
 const NOW = 1_795_960_000_000;
 const GiB = 1024 ** 3;
@@ -22,7 +25,7 @@ const probe: NodeInfo = {
     memoryTotalBytes: 8 * GiB,
     memoryFreeBytes: 3 * GiB,
     diskTotalBytes: 50 * GiB,
-    diskFreeBytes: 20 * GiB,
+    diskAvailableBytes: 20 * GiB,
     updatedAtMs: NOW - 60_000,
   },
   pathEnv: '/usr/local/bin:/usr/bin',
@@ -34,7 +37,7 @@ const probe: NodeInfo = {
 
 describe('renderDescribe', () => {
   it('shows identity, state, host stats, caps, commands and PATH', () => {
-    const message = renderDescribe(probe, NOW);
+    const message = renderDescribe(probe, NOW, POLICY);
     expectSafeMessage(message);
     const all = JSON.stringify(message.blocks);
     expect(all).toContain('*Node id*\\n`0a7474f2c0ffee`');
@@ -61,7 +64,7 @@ describe('renderDescribe', () => {
       pendingDeclaredCaps: ['system'],
       pendingDeclaredCommands: ['system.run'],
     };
-    const message = renderDescribe(pending, NOW);
+    const message = renderDescribe(pending, NOW, POLICY);
     expectSafeMessage(message);
     const all = JSON.stringify(message.blocks);
     expect(all).toContain('*Last seen*');
@@ -94,7 +97,7 @@ describe('renderDescribe', () => {
         connected: true,
         connectedAtMs: Number.NaN,
       };
-      expectSafeMessage(renderDescribe(node, NOW));
+      expectSafeMessage(renderDescribe(node, NOW, POLICY));
     }
   });
 });

@@ -1,13 +1,19 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { AuditLog } from '../../../src/audit/audit-log.js';
 import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
 import type { NodePairList, NodePairRequest } from '../../../src/gateway/schemas.js';
 import { PairingDecider } from '../../../src/pairing/decider.js';
-import { fingerprintRequest } from '../../../src/pairing/fingerprint.js';
+import { createFingerprinter } from '../../../src/pairing/fingerprint.js';
 import { PairingWatcher } from '../../../src/pairing/pairing-watcher.js';
 import type { PairingGateway } from '../../../src/pairing/ports.js';
 import { SqliteStore } from '../../../src/pairing/sqlite-store.js';
 import { toNodeRequest } from '../../../src/pairing/to-request.js';
+import { CommandPolicy } from '../../../src/policy/command-policy.js';
+
+const fingerprintRequest = createFingerprinter(Buffer.alloc(32, 7));
+const policy = new CommandPolicy({ ordinary: [], allowSystemRun: false });
+const silent = pino({ level: 'silent' });
 
 const raw = (commands: string[]): NodePairRequest => ({
   requestId: 'req-1',
@@ -57,9 +63,12 @@ function setup(shown: string[], current: NodePairRequest[], nowMs: () => number 
   const decider = new PairingDecider({
     gateway: stub.gateway,
     store,
+    audit: new AuditLog(store, silent),
+    policy,
     watcher: { reconcile: async () => {} },
     access: { approvers: ['U1'], admins: ['UADMIN'] },
     isMember: async (user, list) => list.includes(user),
+    fingerprint: fingerprintRequest,
     log: pino({ level: 'silent' }),
     onChange: () => {},
     nowMs,
@@ -176,6 +185,8 @@ describe('PairingDecider', () => {
       gateway: t.gateway,
       events: { on: () => () => {}, onResync: () => () => {} },
       store: t.store,
+      audit: new AuditLog(t.store, silent),
+      fingerprint: fingerprintRequest,
       log: pino({ level: 'silent' }),
       onChange: () => {},
       onReconciled: (): Promise<void> => decider.resumeClaims(),
@@ -183,9 +194,12 @@ describe('PairingDecider', () => {
     const decider: PairingDecider = new PairingDecider({
       gateway: t.gateway,
       store: t.store,
+      audit: new AuditLog(t.store, silent),
+      policy,
       watcher,
       access: { approvers: ['U1'], admins: [] },
       isMember: async (user, list) => list.includes(user),
+      fingerprint: fingerprintRequest,
       log: pino({ level: 'silent' }),
       onChange: () => {},
     });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintRequest } from '../../../src/pairing/fingerprint.js';
+import { createFingerprinter } from '../../../src/pairing/fingerprint.js';
 import { makeDeviceRequest, makeRequest } from '../slack/pairing-fixtures.js';
 
-describe('fingerprintRequest', () => {
-  it('returns 16 hex characters and is stable', () => {
+const fingerprintRequest = createFingerprinter(Buffer.alloc(32, 1));
+
+describe('createFingerprinter', () => {
+  it('returns 24 hex characters and is stable', () => {
     const fp = fingerprintRequest(makeRequest());
-    expect(fp).toMatch(/^[0-9a-f]{16}$/);
+    expect(fp).toMatch(/^[0-9a-f]{24}$/);
     expect(fingerprintRequest(makeRequest())).toBe(fp);
   });
 
@@ -45,5 +47,14 @@ describe('fingerprintRequest', () => {
     expect(fingerprintRequest(makeRequest({ displayName: 'renamed', platform: 'windows', requestedAtMs: 1 }))).toBe(
       base,
     );
+  });
+
+  it('depends on the install key: the same request fingerprints differently under another key', () => {
+    const other = createFingerprinter(Buffer.alloc(32, 2));
+    expect(other(makeRequest())).not.toBe(fingerprintRequest(makeRequest()));
+  });
+
+  it('refuses a key shorter than 32 bytes', () => {
+    expect(() => createFingerprinter(Buffer.alloc(8))).toThrow(/too short/);
   });
 });

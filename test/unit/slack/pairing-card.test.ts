@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord, RequestStatus } from '../../../src/pairing/types.js';
+import { CommandPolicy } from '../../../src/policy/command-policy.js';
 import type { Block } from '../../../src/slack/blocks/block-kit.js';
 import { parseDecisionValue } from '../../../src/slack/blocks/decision-buttons.js';
 import { type CardContext, renderPairingCard } from '../../../src/slack/blocks/pairing-card.js';
@@ -15,7 +16,9 @@ import {
   NOW_MS,
 } from './pairing-fixtures.js';
 
-const CTX: CardContext = { nowMs: NOW_MS, deciders: { approvers: 2, admins: 1 } };
+const POLICY = new CommandPolicy({ ordinary: [], allowSystemRun: false });
+
+const CTX: CardContext = { nowMs: NOW_MS, deciders: { approvers: 2, admins: 1 }, policy: POLICY };
 const STATUSES: RequestStatus[] = ['pending', 'approved', 'rejected', 'expired', 'superseded', 'removed'];
 
 function allText(blocks: readonly Block[]): string {
@@ -103,9 +106,12 @@ describe('renderPairingCard', () => {
     const [approve, reject] = actionsOf(card.blocks);
     const confirm = approve && 'confirm' in approve ? approve.confirm : undefined;
     expect(confirm?.text.text).toContain('build-runner-01');
-    expect(confirm?.text.text).toContain('grants shell access');
+    expect(confirm?.text.text).toContain('run code or drive input (system.run)');
     expect(reject && 'confirm' in reject ? reject.confirm : undefined).toBeUndefined();
-    expect(allText(card.blocks)).toContain('⚠️ *Admin-sensitive:* `system.run`');
+    expect(allText(card.blocks)).toContain(
+      '⚠️ *Admin-sensitive* (2, not on the harmless list): `camera.snap`, `system.run`',
+    );
+    expect(allText(card.blocks)).toContain('*Runs code or drives input:* `system.run`');
     expect(allText(card.blocks)).toContain('an *admin*');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../src/pairing/types.js';
+import { CommandPolicy } from '../../../src/policy/command-policy.js';
 import type { Block } from '../../../src/slack/blocks/block-kit.js';
 import type { CardContext } from '../../../src/slack/blocks/pairing-card.js';
 import { DIGEST_CAPACITY, renderPairingDigest } from '../../../src/slack/blocks/pairing-digest.js';
@@ -15,19 +16,17 @@ import {
   NOW_MS,
 } from './pairing-fixtures.js';
 
-const CTX: CardContext = { nowMs: NOW_MS, deciders: { approvers: 2, admins: 1 } };
+const POLICY = new CommandPolicy({ ordinary: [], allowSystemRun: false });
+
+const CTX: CardContext = { nowMs: NOW_MS, deciders: { approvers: 2, admins: 1 }, policy: POLICY };
 
 function fleet(count: number, make = (i: number) => makeRequest({ requestId: `req-${i}`, subjectId: `node-${i}` })) {
   return Array.from({ length: count }, (_, i) => makeRecord(make(i), { updatedAtMs: NOW_MS + i }));
 }
 
-/** The Approve/Reject overflow menus of a digest, one per decidable entry. */
-function menus(blocks: readonly Block[]) {
-  return blocks.flatMap((b) => (b.type === 'section' && b.accessory?.type === 'overflow' ? [b.accessory] : []));
-}
-
-function optionValues(menu: ReturnType<typeof menus>[number]) {
-  return menu.options.map((o) => JSON.parse(o.value ?? '') as { r: string; d: string });
+/** The Review buttons of a digest, one per decidable entry. */
+function reviews(blocks: readonly Block[]) {
+  return blocks.flatMap((b) => (b.type === 'section' && b.accessory?.type === 'button' ? [b.accessory] : []));
 }
 
 describe('renderPairingDigest', () => {
@@ -36,33 +35,32 @@ describe('renderPairingDigest', () => {
     const digest = renderPairingDigest(records, { ...CTX, notice: EVIL.repeat(50) });
     expectSlackAccepts(digest);
     expect(digest.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS.message);
-    // Hostile request ids are too long for a 150-char option value: those entries point to /openclaw approve.
-    expect(menus(digest.blocks)).toHaveLength(0);
-    expect(JSON.stringify(digest.blocks)).toContain('/openclaw approve');
+    expect(reviews(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
   });
 
-  it('gives each request its own Approve/Reject menu carrying that request id and decision', () => {
+  it('gives each request a Review button naming it, and no control that decides without showing the surface', () => {
     const digest = renderPairingDigest(fleet(3), CTX);
     expectSlackAccepts(digest);
-    const values = menus(digest.blocks).map((menu) => {
-      expect(menu.action_id).toBe('pairing.decide');
-      return optionValues(menu);
-    });
-    expect(values.map(([approve]) => approve?.r)).toEqual(['req-0', 'req-1', 'req-2']);
-    expect(values.every(([approve, reject]) => approve?.d === 'approve' && reject?.d === 'reject')).toBe(true);
+    const buttons = reviews(digest.blocks);
+    expect(buttons.map((b) => b.action_id)).toEqual(['pairing.review', 'pairing.review', 'pairing.review']);
+    expect(buttons.map((b) => (JSON.parse(b.value ?? '') as { r: string }).r)).toEqual(['req-0', 'req-1', 'req-2']);
+    const text = JSON.stringify(digest.blocks);
+    expect(text).not.toContain('pairing.approve');
+    expect(text).not.toContain('pairing.decide');
+    expect(text).not.toContain('"overflow"');
   });
 
   it('keeps a full digest of ordinary requests within 50 blocks, every entry decidable', () => {
     const digest = renderPairingDigest(fleet(DIGEST_CAPACITY), CTX);
     expectSlackAccepts(digest);
     expect(digest.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS.message);
-    expect(menus(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
+    expect(reviews(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
   });
 
   it('renders no more than DIGEST_CAPACITY requests and says how many were left out', () => {
     const digest = renderPairingDigest(fleet(DIGEST_CAPACITY + 5), { ...CTX, notice: 'rollout' });
     expectSlackAccepts(digest);
-    expect(menus(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
+    expect(reviews(digest.blocks)).toHaveLength(DIGEST_CAPACITY);
     expect(JSON.stringify(digest.blocks)).toContain('… and 5 more not shown');
   });
 
@@ -75,13 +73,13 @@ describe('renderPairingDigest', () => {
     ];
     const digest = renderPairingDigest(resolved, CTX);
     expectSlackAccepts(digest, [APPROVER]);
-    expect(menus(digest.blocks)).toHaveLength(1);
+    expect(reviews(digest.blocks)).toHaveLength(1);
     const text = JSON.stringify(digest.blocks);
     expect(text).toContain(`✅ Approved by <@${APPROVER}>`);
     expect(text).toContain('⌛ Expired');
   });
 
-  it('marks admin-sensitive entries and confirms their Approve', () => {
+  it('marks admin-sensitive entries', () => {
     const digest = renderPairingDigest(
       [
         makeRecord(makeRequest({ commands: ['system.run'] })),
@@ -90,16 +88,15 @@ describe('renderPairingDigest', () => {
       CTX,
     );
     expectSlackAccepts(digest);
-    expect(JSON.stringify(digest.blocks)).toContain('⚠️ *admin-sensitive*');
-    const [nodeMenu, deviceMenu] = menus(digest.blocks);
-    expect(nodeMenu).toHaveProperty('confirm');
-    expect(deviceMenu).not.toHaveProperty('confirm');
+    const entries = digest.blocks.filter((b) => b.type === 'section' && b.accessory?.type === 'button');
+    expect(JSON.stringify(entries[0])).toContain('⚠️ *admin-sensitive*');
+    expect(JSON.stringify(entries[1])).not.toContain('admin-sensitive');
   });
 
   it('hides buttons and explains configuration when nobody may decide', () => {
     const digest = renderPairingDigest(fleet(4), { ...CTX, deciders: { approvers: 0, admins: 0 } });
     expectSlackAccepts(digest);
-    expect(menus(digest.blocks)).toEqual([]);
+    expect(reviews(digest.blocks)).toEqual([]);
     expect(JSON.stringify(digest.blocks)).toContain('OPENCLAW_APPROVERS');
   });
 

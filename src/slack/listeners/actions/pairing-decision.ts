@@ -1,6 +1,9 @@
-import type { App, BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../../../audit/audit-log.js';
 import type { PairingDecider } from '../../../pairing/decider.js';
+import type { RequestKind } from '../../../pairing/types.js';
 import {
   APPROVE_ACTION_ID,
   DECIDE_ACTION_ID,
@@ -10,9 +13,12 @@ import {
 } from '../../blocks/decision-buttons.js';
 import { describeResult } from '../../decision-notes.js';
 import { respondReliably } from '../../respond-reliably.js';
+import type { ReviewModals } from '../../review-modals.js';
 
 export interface PairingDecisionDeps {
   decider: PairingDecider;
+  audit: AuditLog;
+  modals: ReviewModals;
   log: Logger;
   /** Called after every decision so the card catches up at once. */
   syncCards: () => Promise<void>;
@@ -20,47 +26,93 @@ export interface PairingDecisionDeps {
   observeAckMs?: (ms: number) => void;
 }
 
-/** Registers Approve / Reject (card buttons and digest overflow menus): ack at once, decide, tell the clicker privately. */
+/** Where the click came from: a message (answer on its response_url) or a review modal (update the modal). */
+interface ClickOrigin {
+  readonly userId: string;
+  readonly responseUrl: string | undefined;
+  readonly view: { readonly id: string; readonly hash: string | undefined } | undefined;
+  readonly client: WebClient;
+}
+
+function originOf(body: BlockAction, client: WebClient): ClickOrigin {
+  const view = body.container?.type === 'view' && body.view ? { id: body.view.id, hash: body.view.hash } : undefined;
+  return { userId: body.user.id, responseUrl: body.response_url, view, client };
+}
+
+/** Registers Approve / Reject (on cards and in review modals): ack at once, decide, tell the clicker privately. */
 export function register(app: App, deps: PairingDecisionDeps): void {
   for (const actionId of [APPROVE_ACTION_ID, REJECT_ACTION_ID]) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
       const started = performance.now();
       await ack();
       deps.observeAckMs?.(performance.now() - started);
       const value = parseDecisionValue(action.value ?? '');
       const decision = actionId === APPROVE_ACTION_ID ? 'approve' : 'reject';
-      await decideAndTell(deps, value, decision, body.user.id, body.response_url);
+      await decideAndTell(deps, value, decision, originOf(body, client));
     });
   }
-  app.action<BlockAction<OverflowAction>>(DECIDE_ACTION_ID, async ({ ack, body, action }) => {
-    const started = performance.now();
+  // Digests of older releases carried Approve/Reject in an overflow menu that never showed the surface: refused.
+  app.action<BlockAction>(DECIDE_ACTION_ID, async ({ ack, body, client }) => {
     await ack();
-    deps.observeAckMs?.(performance.now() - started);
-    const value = parseDecisionValue(action.selected_option?.value ?? '');
-    await decideAndTell(deps, value, value?.d, body.user.id, body.response_url);
+    const origin = originOf(body, client);
+    deps.audit.record({
+      actor: origin.userId,
+      action: 'pairing.decide',
+      gateway: 'default',
+      target: 'digest-menu',
+      outcome: 'refused',
+      detail: 'menu of an older release (decided without showing the request)',
+    });
+    await tell(
+      deps,
+      origin,
+      undefined,
+      'This menu is from an older version of the card and decides nothing now. Use the card’s Review button, which shows the whole request first.',
+    );
   });
 }
 
 async function decideAndTell(
   deps: PairingDecisionDeps,
   value: DecisionValue | undefined,
-  decision: 'approve' | 'reject' | undefined,
-  userId: string,
-  responseUrl: string | undefined,
+  decision: 'approve' | 'reject',
+  origin: ClickOrigin,
 ): Promise<void> {
-  if (!value || !decision) {
-    const text = 'This button is not one of ours; nothing was done.';
-    await respondReliably(responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
+  if (!value) {
+    deps.audit.record({
+      actor: origin.userId,
+      action: `pairing.${decision}`,
+      gateway: 'default',
+      target: 'unparsable button value',
+      outcome: 'refused',
+      detail: 'malformed or forged button value',
+    });
+    await tell(deps, origin, undefined, 'This button is not one of ours; nothing was done.');
     return;
   }
   const result = await deps.decider.decide({
     kind: value.k,
     requestId: value.r,
     fingerprint: value.f,
-    userId,
+    userId: origin.userId,
     decision,
   });
   await deps.syncCards().catch(() => undefined);
   const text = describeResult(result);
-  if (text) await respondReliably(responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
+  await tell(deps, origin, { kind: value.k, requestId: value.r }, text);
+}
+
+/** Answers the clicker: privately under the message, or by re-rendering the modal they clicked in. */
+async function tell(
+  deps: PairingDecisionDeps,
+  origin: ClickOrigin,
+  request: { kind: RequestKind; requestId: string } | undefined,
+  text: string | undefined,
+): Promise<void> {
+  if (origin.view) {
+    await deps.modals.update(origin.client, origin.view, request, text ?? 'Done: the card shows the outcome.');
+    return;
+  }
+  if (text)
+    await respondReliably(origin.responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
 }

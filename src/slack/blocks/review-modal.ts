@@ -1,0 +1,25 @@
+/** The full pairing card in a modal: what a digest's Review button opens, and where its decision is made. */
+import type { types } from '@slack/bolt';
+import type { RequestRecord } from '../../pairing/types.js';
+import { escapeMrkdwn, truncate } from '../escape.js';
+import { type Block, context, plainText } from './block-kit.js';
+import { type CardContext, renderPairingCard } from './pairing-card.js';
+
+/** callback_id of the review modal. */
+export const REVIEW_CALLBACK_ID = 'pairing.review';
+
+const NOTE_MAX = 1_000;
+
+/** Returns the modal for `record`; `note` (plain words, escaped here) tells the viewer what their click did. */
+export function renderReviewModal(record: RequestRecord, ctx: CardContext, note?: string): types.ModalView {
+  const card = renderPairingCard(record, ctx);
+  const noteBlock: Block[] = note ? [context('review.note', [`ℹ️ ${truncate(escapeMrkdwn(note), NOTE_MAX)}`])] : [];
+  return {
+    type: 'modal',
+    callback_id: REVIEW_CALLBACK_ID,
+    title: plainText(record.kind === 'node' ? 'Node pairing' : 'Device pairing', 24),
+    close: plainText('Close', 24),
+    private_metadata: JSON.stringify({ k: record.kind, r: record.requestId }).slice(0, 3000),
+    blocks: [...noteBlock, ...card.blocks],
+  };
+}
