@@ -28,12 +28,14 @@ import { register as registerOpenclawCommand } from './slack/listeners/commands/
 import { Principals } from './slack/principals.js';
 import { ReviewModals } from './slack/review-modals.js';
 import {
+  canReadHistory,
   createSlackApp,
   registerWorkspaceGuard,
   SLACK_CALL_TIMEOUT_MS,
   type SlackIdentity,
 } from './slack/slack-app.js';
 import { loadOrCreateSecret } from './state/install-secret.js';
+import { prepareStateDir } from './state/state-dir.js';
 
 export interface BotOptions {
   config: Config;
@@ -70,6 +72,7 @@ export async function verifySlackAuth(config: Config): Promise<SlackIdentity> {
     enterpriseId: auth.enterprise_id || undefined,
     botId: auth.bot_id ?? '',
     botUserId: auth.user_id ?? '',
+    scopes: auth.response_metadata?.scopes,
   };
 }
 
@@ -78,6 +81,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
   const nowMs = options.nowMs ?? Date.now;
   const metrics = createMetrics();
+  await prepareStateDir(config.stateDir);
   const identity = await DeviceIdentity.loadOrCreate(config.stateDir, nowMs);
   const store = options.store ?? SqliteStore.open(config.stateDir);
   const fingerprint = createFingerprinter(await loadOrCreateSecret(path.join(config.stateDir, 'fingerprint.key')));
@@ -109,6 +113,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     channel: config.pairing.channel,
     log: log.child({ component: 'cards' }),
     context: () => ({ deciders, policy }),
+    canReadHistory: (channel) => canReadHistory(slack, channel),
     onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
     nowMs,
   });

@@ -128,6 +128,11 @@ export interface Config {
 /** Every variable loadConfig reads, for docs and `.env.example` checks. */
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as readonly string[];
 
+/** Where state lives, for commands that only read it (`audit`): STATE_DIR alone, nothing else required. */
+export function loadStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.STATE_DIR?.trim() || './data');
+}
+
 /** Parses `env` (empty strings count as unset); throws ConfigError naming every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string | undefined> = Object.fromEntries(

@@ -19,6 +19,9 @@ export interface CheckResult {
   readonly fix?: string | undefined;
 }
 
+/** Scopes used only when granted (a lost post is looked up instead of posted again); manifest.yml leaves them out. */
+export const OPTIONAL_BOT_SCOPES = ['channels:history', 'groups:history'] as const;
+
 /** Bot scopes the code needs (manifest.yml grants exactly these). */
 export const NEEDED_BOT_SCOPES = [
   'commands',
@@ -26,8 +29,6 @@ export const NEEDED_BOT_SCOPES = [
   'usergroups:read',
   'channels:read',
   'groups:read',
-  'channels:history',
-  'groups:history',
   'files:write',
   'im:write',
 ] as const;

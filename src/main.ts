@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { formatAuditJson, formatAuditText, parseAuditArgs } from './audit/audit-export.js';
 import { startBot } from './bot.js';
-import { loadConfig } from './config.js';
+import { loadConfig, loadStateDir } from './config.js';
 import { formatChecklist, runDoctor } from './doctor.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
+import { SqliteStore } from './pairing/sqlite-store.js';
 
 /** `node dist/main.js doctor`: prints the checklist, exits non-zero on any failure. */
 async function doctor(): Promise<void> {
@@ -12,11 +15,31 @@ async function doctor(): Promise<void> {
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
 
+/** `node dist/main.js audit [--since 24h] [--json]`: prints the audit log of STATE_DIR, oldest first. */
+function audit(argv: readonly string[]): void {
+  const parsed = parseAuditArgs(argv, Date.now());
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`);
+    process.exit(2);
+  }
+  const stateDir = loadStateDir(process.env);
+  if (!existsSync(path.join(stateDir, 'state.db'))) {
+    process.stderr.write(`No audit log: ${path.join(stateDir, 'state.db')} does not exist (is STATE_DIR right?)\n`);
+    process.exit(1);
+  }
+  const store = SqliteStore.open(stateDir);
+  const rows = store.listAudit(Number.MAX_SAFE_INTEGER, parsed.args.sinceMs ?? 0);
+  store.close();
+  const format = parsed.args.json ? formatAuditJson : formatAuditText;
+  process.stdout.write(rows.map((row) => `${format(row)}\n`).join(''));
+}
+
 /** Entry point: `node dist/main.js` runs the bot (reading `.env` first when there is one). */
 async function main(): Promise<void> {
   // Values already in the environment win over the file (loadEnvFile never overwrites them).
   if (existsSync('.env')) process.loadEnvFile('.env');
   if (process.argv[2] === 'doctor') return doctor();
+  if (process.argv[2] === 'audit') return audit(process.argv.slice(3));
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

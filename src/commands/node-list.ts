@@ -10,9 +10,9 @@ export function isOnline(node: NodeInfo): boolean {
   return node.connected === true;
 }
 
-/** True for a node waiting for its pairing to be approved. */
+/** True for a node waiting for a decision: its first surface (`pending-approval`) or a wider one (`pending-reapproval`). */
 export function isPending(node: NodeInfo): boolean {
-  return node.approvalState === 'pending-approval';
+  return node.approvalState === 'pending-approval' || node.approvalState === 'pending-reapproval';
 }
 
 function matcher(filter: string): (node: NodeInfo) => boolean {

@@ -41,7 +41,8 @@ export interface NodesPage extends RenderedMessage {
 const APPROVAL: Readonly<Record<string, string>> = {
   approved: 'approved',
   'pending-approval': ':hourglass_flowing_sand: pending approval',
-  unapproved: 'unapproved (rejected)',
+  'pending-reapproval': ':hourglass_flowing_sand: approved, wider surface pending',
+  unapproved: 'unapproved',
 };
 
 function field(value: string | undefined, max: number): string | undefined {
@@ -62,7 +63,7 @@ function nodeLine(node: NodeInfo, nowMs: number): string {
     : `last seen ${formatSince(node.lastSeenAtMs ?? node.lastConnectedAtMs, nowMs)}`;
   const parts = [
     online ? ':large_green_circle: online' : ':white_circle: offline',
-    field(approval, 40),
+    field(approval, 60),
     field(node.platform, 30),
     node.version === undefined ? undefined : `v${field(node.version, 30) ?? '?'}`,
     field(node.remoteIp, 45),

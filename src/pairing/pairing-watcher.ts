@@ -27,8 +27,16 @@ export interface PairingWatcherOptions {
   /** Called after every successful reconciliation (the decider finishes claims with unknown outcomes then). */
   onReconciled?: () => Promise<void>;
   reconcileIntervalMs?: number;
+  /**
+   * How long an outside "rejected" waits before it is shown: the gateway reports a superseded request as rejected,
+   * followed at once by the newer request for the same node or device (default 1500 ms).
+   */
+  supersedeGraceMs?: number;
   nowMs?: () => number;
 }
+
+/** Default of {@link PairingWatcherOptions.supersedeGraceMs}. */
+export const SUPERSEDE_GRACE_MS = 1_500;
 
 /** Allowed difference between the gateway's clock and ours when comparing approval times. */
 const APPROVAL_CLOCK_SKEW_MS = 60_000;
@@ -40,6 +48,8 @@ export class PairingWatcher {
   private paired = new Map<string, PairedNode>();
   private reconciling: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** Outside rejections waiting out the supersede grace, by `kind:requestId`. */
+  private readonly deferred = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly options: PairingWatcherOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -81,6 +91,8 @@ export class PairingWatcher {
 
   stop(): void {
     clearInterval(this.timer);
+    for (const t of this.deferred.values()) clearTimeout(t);
+    this.deferred.clear();
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
@@ -124,7 +136,11 @@ export class PairingWatcher {
     const approvedAt = record.kind === 'node' ? this.paired.get(subject)?.approvedAtMs : pairedDevices.get(subject);
     // Approved since the request was first seen (a repair request of a paired device that expired is not approved).
     const approved = approvedAt !== undefined && approvedAt >= record.createdAtMs - APPROVAL_CLOCK_SKEW_MS;
-    this.settle(record.kind, record.requestId, approved ? 'approved' : 'expired');
+    if (approved) return this.settle(record.kind, record.requestId, 'approved', 'resolved outside Slack');
+    // Device requests expire ~5 minutes after the last attempt, silently. Node requests never expire: one that left
+    // the list without an event we saw was decided or cleared while the bot was not watching.
+    if (record.kind === 'device') return this.settle('device', record.requestId, 'expired', 'expired on the gateway');
+    this.settle('node', record.requestId, 'gone', 'no longer pending on the gateway; no decision was seen');
   }
 
   private rememberPaired(list: NodePairList): void {
@@ -161,7 +177,7 @@ export class PairingWatcher {
       if (nodeId) this.paired.delete(nodeId);
       for (const record of this.options.store.listByStatus('pending')) {
         if (record.kind === 'node' && record.request.subjectId === nodeId)
-          this.settle('node', record.requestId, 'removed');
+          this.settle('node', record.requestId, 'removed', 'node removed');
       }
       return;
     }
@@ -181,14 +197,25 @@ export class PairingWatcher {
   /** A resolution event: ours (a claim exists, the decider settles it) or from outside Slack. */
   private settleFromEvent(kind: RequestKind, requestId: string, decision: string): void {
     if (this.options.store.listClaims().some((c) => c.kind === kind && c.requestId === requestId)) return;
-    const status: RequestStatus =
-      decision === 'approved' ? 'approved' : decision === 'rejected' ? 'rejected' : 'expired';
-    this.settle(kind, requestId, status);
+    if (decision === 'approved') return this.settle(kind, requestId, 'approved', 'resolved outside Slack');
+    if (decision !== 'rejected') return this.settle(kind, requestId, 'gone', `resolved as "${decision}"`);
+    // The same event announces a supersede (a newer request follows at once) and a rejection by a person: wait for
+    // the newer request before calling it a rejection.
+    const key = `${kind}:${requestId}`;
+    if (this.deferred.has(key)) return;
+    const timer = setTimeout(() => {
+      this.deferred.delete(key);
+      this.settle(kind, requestId, 'rejected', 'resolved outside Slack');
+    }, this.options.supersedeGraceMs ?? SUPERSEDE_GRACE_MS);
+    timer.unref();
+    this.deferred.set(key, timer);
   }
 
-  private settle(kind: RequestKind, requestId: string, status: RequestStatus): void {
+  /** Settles a pending record with a final status, audited as the gateway's doing (no person of ours decided it). */
+  private settle(kind: RequestKind, requestId: string, status: RequestStatus, detail: string): void {
     const now = this.nowMs();
-    if (!this.options.store.resolve(kind, requestId, status, { via: 'outside' }, now)) return;
+    const by = status === 'approved' || status === 'rejected' ? { via: 'outside' as const } : undefined;
+    if (!this.options.store.resolve(kind, requestId, status, by, now)) return;
     const request = this.options.store.get(kind, requestId)?.request;
     this.options.audit.record({
       actor: 'gateway',
@@ -198,7 +225,7 @@ export class PairingWatcher {
       targetName: request?.displayName,
       requestId,
       outcome: 'ok',
-      detail: 'resolved outside Slack',
+      detail,
     });
     this.options.onChange();
   }
@@ -218,7 +245,7 @@ export class PairingWatcher {
     }
     for (const older of store.listByStatus('pending')) {
       if (older.kind === request.kind && older.request.subjectId === request.subjectId) {
-        store.resolve(older.kind, older.requestId, 'superseded', undefined, now);
+        this.settle(older.kind, older.requestId, 'superseded', `superseded by request ${request.requestId}`);
       }
     }
     if (store.insertPending(request, fingerprint, now)) {

@@ -114,12 +114,24 @@ const toClaim = (row: ClaimRow): DecisionClaim => ({
   claimedAtMs: row.claimed_at_ms,
 });
 
+/**
+ * Creates the database file owner-only (0600) in an owner-only folder (0700) before SQLite opens it: SQLite gives
+ * its -wal and -shm files the database file's mode. Existing files with a looser mode are tightened.
+ */
+function createPrivateFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(f) && (fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, 0o600);
+  }
+}
+
 /** SQLite-backed store (WAL, synchronous writes); `':memory:'` gives the in-memory version for tests. */
 export class SqliteStore implements PairingStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ':memory:') createPrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

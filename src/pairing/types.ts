@@ -31,7 +31,8 @@ export interface PairingRequest {
 }
 
 /** Where a request stands, as far as the bot knows. */
-export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded' | 'removed';
+/** `gone`: a node request left the gateway's list without a decision the bot saw (node requests never expire). */
+export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded' | 'removed' | 'gone';
 
 /** Who resolved a request: a Slack user of ours, or something outside Slack (CLI, Control UI, auto-approval). */
 export type Resolver = { readonly via: 'slack'; readonly userId: string } | { readonly via: 'outside' };

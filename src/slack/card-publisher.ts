@@ -16,6 +16,8 @@ export interface CardPublisherOptions {
   channel: string;
   log: Logger;
   context: () => Omit<CardContext, 'nowMs'>;
+  /** Whether the token may read the channel back (history scopes): only then is a lost post looked up first. */
+  canReadHistory: (channel: string) => boolean;
   /** More new requests than this at once are coalesced into digest messages. */
   coalesceThreshold?: number;
   debounceMs?: number;
@@ -37,6 +39,7 @@ export class CardPublisher {
   private stopped = false;
   private openDigest: { location: CardLocation; postedAtMs: number } | undefined;
   private backoffUntilMs = 0;
+  private warnedNoHistory = false;
 
   constructor(private readonly options: CardPublisherOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -187,6 +190,7 @@ export class CardPublisher {
       // A reply tried before may have landed although its answer was lost (or the bot crashed): look first.
       const posted =
         reply.attemptedAtMs !== undefined &&
+        this.historyReadable(location.channel) &&
         (await this.call('conversations.replies', () =>
           isReplyPosted(client, location.channel, location.ts, reply.id),
         ));
@@ -211,7 +215,7 @@ export class CardPublisher {
     const { channel, store, log, client } = this.options;
     const keys = records.map((r) => requestKey(r.kind, r.requestId));
     const attempts = records.flatMap((r) => (r.postAttemptAtMs === undefined ? [] : [r.postAttemptAtMs]));
-    if (attempts.length > 0) {
+    if (attempts.length > 0 && this.historyReadable(channel)) {
       // An earlier post may have landed with its answer lost: adopt that message instead of posting twice.
       const found = await this.call('conversations.history', () =>
         findPostedCards(client, channel, keys, Math.min(...attempts)),
@@ -244,6 +248,19 @@ export class CardPublisher {
       records.length > 1 ? 'posted a pairing digest' : 'posted a pairing card',
     );
     return location;
+  }
+
+  /** Whether a lost post can be looked up; without the history scopes it is posted again (warned once). */
+  private historyReadable(channel: string): boolean {
+    if (this.options.canReadHistory(channel)) return true;
+    if (!this.warnedNoHistory) {
+      this.warnedNoHistory = true;
+      this.options.log.warn(
+        { channel },
+        'a Slack post may have landed although its answer was lost; without channels:history/groups:history the bot cannot check, so it posts again (a duplicate card or reply is possible)',
+      );
+    }
+    return false;
   }
 
   /** Like `call`, but a target that no longer exists (deleted card or thread) yields undefined instead of an error. */

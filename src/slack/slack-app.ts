@@ -12,6 +12,22 @@ export interface SlackIdentity {
   readonly enterpriseId: string | undefined;
   readonly botId: string;
   readonly botUserId: string;
+  /** Bot scopes Slack reports for the token (`x-oauth-scopes`); undefined when it reports none. */
+  readonly scopes: readonly string[] | undefined;
+}
+
+/**
+ * True when the token may read a conversation's history (channels:history for C…, groups:history for G…): then a
+ * post whose answer was lost is looked up before posting again. Without it the bot posts again (a rare duplicate).
+ */
+export function canReadHistory(identity: SlackIdentity, channel: string): boolean {
+  if (identity.scopes === undefined) return false;
+  const needed = channel.startsWith('G')
+    ? 'groups:history'
+    : channel.startsWith('D')
+      ? 'im:history'
+      : 'channels:history';
+  return identity.scopes.includes(needed);
 }
 
 export interface SlackAppParts {
@@ -52,22 +68,35 @@ export function createSlackApp(config: Config, identity: SlackIdentity, log: Log
   return { app, httpListener: receiver.requestListener };
 }
 
-/** Global middleware: drops requests whose team (or enterprise) is not the bot's own workspace. */
+/** The workspace, user team and enterprise a Slack payload names (slash commands and interactions differ). */
+function originOf(body: unknown) {
+  const b = body as {
+    team_id?: string;
+    team?: { id?: string; enterprise_id?: string } | null;
+    user?: { team_id?: string };
+    enterprise_id?: string;
+    enterprise?: { id?: string } | null;
+  };
+  return {
+    teamId: b.team_id ?? b.team?.id,
+    userTeamId: b.user?.team_id,
+    enterpriseId: b.enterprise_id ?? b.enterprise?.id ?? b.team?.enterprise_id,
+  };
+}
+
+/**
+ * Global middleware: drops every request that does not come from the bot's own workspace, by a user of that
+ * workspace. On Enterprise Grid another workspace of the same organisation is still another workspace: its team id
+ * differs and it is refused; the enterprise id, when either side has one, must match too.
+ */
 export function registerWorkspaceGuard(app: App, identity: SlackIdentity, log: Logger): void {
   app.use(async ({ body, next }) => {
-    const b = body as {
-      team_id?: string;
-      team?: { id?: string } | null;
-      user?: { team_id?: string };
-      enterprise_id?: string;
-      enterprise?: { id?: string } | null;
-    };
-    const teamId = b.team_id ?? b.team?.id ?? b.user?.team_id;
-    const enterpriseId = b.enterprise_id ?? b.enterprise?.id;
-    const teamOk = teamId === identity.teamId;
-    const enterpriseOk = identity.enterpriseId !== undefined && enterpriseId === identity.enterpriseId;
-    if (!teamOk && !enterpriseOk) {
-      log.warn({ teamId, enterpriseId }, 'refused a Slack request from another workspace');
+    const origin = originOf(body);
+    const teamOk = origin.teamId === identity.teamId;
+    const userOk = origin.userTeamId === undefined || origin.userTeamId === identity.teamId;
+    const enterpriseOk = !origin.enterpriseId || origin.enterpriseId === identity.enterpriseId;
+    if (!teamOk || !userOk || !enterpriseOk) {
+      log.warn(origin, 'refused a Slack request from another workspace');
       return;
     }
     await next();

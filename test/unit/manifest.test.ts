@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NEEDED_BOT_SCOPES } from '../../src/doctor.js';
+import { NEEDED_BOT_SCOPES, OPTIONAL_BOT_SCOPES } from '../../src/doctor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -183,10 +183,11 @@ describe('manifest.yml', () => {
       expect(calls.map((c) => c.method)).toContain('auth.test');
     });
 
-    it('grants the scope of every method src/ calls', () => {
+    it('grants the scope of every method src/ calls, except the optional history scopes', () => {
+      const optional: readonly string[] = OPTIONAL_BOT_SCOPES;
       const missing = calls.flatMap((c) =>
         (METHOD_SCOPES[c.method] ?? [])
-          .filter((scope) => !botScopes.includes(scope))
+          .filter((scope) => !botScopes.includes(scope) && !optional.includes(scope))
           .map((scope) => `${scope} for ${c.method} (${c.where})`),
       );
       expect(missing, 'add these scopes to oauth_config.scopes.bot in manifest.yml').toEqual([]);
@@ -198,6 +199,10 @@ describe('manifest.yml', () => {
       expect(unused, 'remove these scopes from manifest.yml: no call in src/ needs them').toEqual([]);
       expect(botScopes).toEqual(expect.arrayContaining(Object.keys(SCOPES_WITHOUT_CALLS)));
       expect(new Set(botScopes).size).toBe(botScopes.length);
+    });
+
+    it('leaves out the history scopes (least privilege): the bot works without reading whole channels', () => {
+      for (const scope of OPTIONAL_BOT_SCOPES) expect(botScopes).not.toContain(scope);
     });
 
     it('grants exactly the scopes `doctor` checks for', () => {

@@ -25,6 +25,8 @@ function replyLine(record: RequestRecord): string {
         : `❌ ${mentionUser(by.userId)} rejected ${subject}.`;
     case 'expired':
       return `⌛ The request from ${subject} expired: it stopped asking.`;
+    case 'gone':
+      return `❔ The request from ${subject} is no longer pending on the gateway; no decision was seen.`;
     case 'superseded':
       return `🔁 The request from ${subject} was superseded by a newer request.`;
     case 'removed':

@@ -124,7 +124,9 @@ export function outcomeLine(record: RequestRecord): string | undefined {
         ? `❌ Rejected by ${mentionUser(by.userId)}${at}`
         : '❌ Rejected outside Slack (CLI or Control UI)';
     case 'expired':
-      return `⌛ Expired: the ${noun} stopped asking`;
+      return `⌛ Expired: the ${noun} stopped asking (device requests expire about 5 minutes after the last attempt)`;
+    case 'gone':
+      return '❔ No longer pending on the gateway: it was decided or withdrawn while the bot was not watching. `/openclaw describe` shows the node as it is now.';
     case 'superseded':
       return '🔁 Superseded by a newer request';
     case 'removed':

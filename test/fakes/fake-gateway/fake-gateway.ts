@@ -180,9 +180,14 @@ export class FakeGateway {
     if (!resolved) throw new Error(`no pending node request ${requestId}`);
   }
 
-  /** A pending node or device request vanishes without any event. */
+  /** A pending device request vanishes without any event (the gateway's ~5 min expiry; node requests never expire). */
   expireRequest(requestId: string): void {
     if (!this.state.expireRequest(requestId)) throw new Error(`no pending request ${requestId}`);
+  }
+
+  /** A pending node request leaves the list without an event the bot sees (decided while it was disconnected). */
+  dropNodeRequestSilently(requestId: string): void {
+    if (!this.state.dropNodeRequestSilently(requestId)) throw new Error(`no pending node request ${requestId}`);
   }
 
   /** Files a device pairing request (emits `device.pair.requested`); returns its requestId. */

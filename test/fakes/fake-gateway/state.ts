@@ -4,7 +4,7 @@ import { computeRequiredApproveScopes } from './scopes.js';
 
 /** Gateway state the fake serves: nodes, pending node requests and (via `devices`) device pairing. */
 
-export type ApprovalState = 'approved' | 'pending-approval' | 'unapproved';
+export type ApprovalState = 'approved' | 'pending-approval' | 'pending-reapproval' | 'unapproved';
 
 export interface FakeNode {
   nodeId: string;
@@ -140,7 +140,12 @@ export class GatewayState {
     const existingNode = input.nodeId ? this.nodeMap.get(input.nodeId) : undefined;
     const pending = existingNode?.pendingRequestId ? this.requests.get(existingNode.pendingRequestId) : undefined;
     if (pending && sameList(pending.caps, caps) && sameList(pending.commands, commands)) return pending.requestId;
-    if (pending) this.requests.delete(pending.requestId);
+    // A changed surface supersedes the pending request: the live gateway announces that exactly like a rejection
+    // (`node.pair.resolved` decision "rejected"), then the newer request.
+    if (pending) {
+      this.requests.delete(pending.requestId);
+      this.emitResolved(pending.requestId, pending.nodeId, 'rejected');
+    }
     const node = existingNode ?? this.nodeMap.get(this.addNode({ ...input, approved: false }).nodeId);
     if (!node) throw new Error('node vanished while filing a pairing request');
     const request: NodePairRequest = {
@@ -162,7 +167,7 @@ export class GatewayState {
     node.pendingRequestId = request.requestId;
     node.pendingDeclaredCaps = [...caps];
     node.pendingDeclaredCommands = [...commands];
-    if (node.approvalState !== 'approved') node.approvalState = 'pending-approval';
+    node.approvalState = node.approvedAtMs !== undefined ? 'pending-reapproval' : 'pending-approval';
     this.listener.emit('node.pair.requested', { ...request });
     return request.requestId;
   }
@@ -194,18 +199,23 @@ export class GatewayState {
     const request = this.takeRequest(requestId);
     if (!request) return undefined;
     const node = this.nodeMap.get(request.nodeId);
-    if (node && node.approvalState !== 'approved') node.approvalState = 'unapproved';
+    if (node) node.approvalState = node.approvedAtMs !== undefined ? 'approved' : 'unapproved';
     this.emitResolved(request.requestId, request.nodeId, 'rejected');
     return request;
   }
 
-  /** Drops a pending node or device request without any event (expiry). */
+  /** Drops a pending device request without any event (the gateway's ~5 min expiry). Node requests never expire. */
   expireRequest(requestId: string): boolean {
+    if (this.requests.has(requestId)) throw new Error('node pairing requests do not expire on the gateway');
+    return this.devices.expire(requestId);
+  }
+
+  /** Drops a pending node request without any event the bot sees (e.g. resolved while it was disconnected). */
+  dropNodeRequestSilently(requestId: string): boolean {
     const request = this.takeRequest(requestId);
-    if (!request) return this.devices.expire(requestId);
-    const node = this.nodeMap.get(request.nodeId);
-    if (node && node.approvalState === 'pending-approval') node.approvalState = 'unapproved';
-    return true;
+    const node = request ? this.nodeMap.get(request.nodeId) : undefined;
+    if (node) node.approvalState = node.approvedAtMs !== undefined ? 'approved' : 'unapproved';
+    return request !== undefined;
   }
 
   removeNode(nodeId: string): boolean {

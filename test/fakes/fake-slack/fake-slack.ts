@@ -19,6 +19,7 @@ import { type DisconnectReason, SocketModeServer } from './socket-mode.js';
 import { type ChannelSetup, SlackStore } from './store.js';
 import { TriggerIds } from './triggers.js';
 import type * as T from './types.js';
+import { DEFAULT_GRANTED_SCOPES } from './types.js';
 import type { ViewActionOptions } from './views.js';
 import { waitUntil } from './waiter.js';
 import { WebApi } from './web-api.js';
@@ -88,6 +89,7 @@ export class FakeSlack {
       triggers: this.triggers,
       files,
       openConnection: () => this.socket.mintUrl(`ws://127.0.0.1:${this.port}/`),
+      scopes: options.scopes ?? DEFAULT_GRANTED_SCOPES,
     });
     const { store, faults, responseUrls, socket } = this;
     this.server = createFakeSlackServer({ store, faults, webApi, responseUrls, files, socket });

@@ -23,7 +23,27 @@ export interface FakeSlackOptions {
   /** Picks a Socket Mode connection: returns [0, 1). Default Math.random. */
   readonly random?: () => number;
   readonly usergroups?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Bot scopes the install granted: sent as `x-oauth-scopes` on every answer, and a method needing another scope
+   * answers `missing_scope`. Default {@link DEFAULT_GRANTED_SCOPES}.
+   */
+  readonly scopes?: readonly string[];
 }
+
+/** What an install grants when a test does not say: every scope this bot may ever ask for. */
+export const DEFAULT_GRANTED_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'usergroups:read',
+  'channels:read',
+  'groups:read',
+  'im:read',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'files:write',
+  'im:write',
+];
 
 /** A message in a channel, as the fake stores it. */
 export interface StoredMessage {

@@ -17,6 +17,7 @@ import {
 } from './other-methods.js';
 import type { ChannelRateLimiter } from './rate-limiter.js';
 import { parseApiArgs, readBody } from './request-body.js';
+import { requiredScope } from './scopes.js';
 import type { SlackStore } from './store.js';
 import type { TriggerIds } from './triggers.js';
 import type { JsonObject } from './types.js';
@@ -33,6 +34,8 @@ export interface WebApiDeps {
   readonly files: FileUploads;
   /** apps.connections.open: mints a single-use Socket Mode URL. */
   readonly openConnection: () => JsonObject;
+  /** Bot scopes the install granted. */
+  readonly scopes: readonly string[];
 }
 
 type Handler = (args: JsonObject) => JsonObject;
@@ -76,7 +79,10 @@ export class WebApi {
     const raw = await readBody(req);
     const parsed = parseApiArgs(req.headers['content-type'], raw, query);
     const args = parsed.ok ? parsed.args : {};
-    const answer = (status: number, body: JsonObject | undefined, headers: Record<string, string> = {}): void => {
+    const granted: Record<string, string> =
+      method === 'apps.connections.open' ? {} : { 'x-oauth-scopes': this.deps.scopes.join(',') };
+    const answer = (status: number, body: JsonObject | undefined, extra: Record<string, string> = {}): void => {
+      const headers = { ...granted, ...extra };
       this.deps.store.recordCall({ method, args, httpStatus: status, response: body, atMs: this.deps.store.nowMs() });
       if (body === undefined) {
         this.deps.faults.count(method, 'drop');
@@ -99,6 +105,10 @@ export class WebApi {
     if (authError) return answer(200, { ok: false, error: authError });
     const handler = this.handlers[method];
     if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
+    const needed = requiredScope(method, args);
+    if (needed !== undefined && !this.deps.scopes.includes(needed)) {
+      return answer(200, { ok: false, error: 'missing_scope', needed, provided: this.deps.scopes.join(',') });
+    }
     if (method === 'chat.postMessage') {
       const waitSec = this.deps.limiter.take(typeof args.channel === 'string' ? args.channel : '');
       if (waitSec > 0) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(waitSec) });

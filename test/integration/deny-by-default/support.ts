@@ -6,6 +6,20 @@ import { CHANNEL, type Harness, TEAM } from '../support/bot-harness.js';
 export const until = <T>(fn: () => T | Promise<T>, timeout = 5_000): Promise<T> =>
   vi.waitFor(fn, { timeout, interval: 10 });
 
+/** Waits until `fn` returns something other than undefined, and returns it. */
+export function untilDefined<T>(fn: () => T | undefined, what: string, timeout = 5_000): Promise<T> {
+  return until(() => {
+    const value = fn();
+    if (value === undefined) throw new Error(`still waiting for ${what}`);
+    return value;
+  }, timeout);
+}
+
+/** The newest modal the fake Slack has open. */
+export function newestView(h: Harness): Promise<{ id: string; blocks?: unknown }> {
+  return untilDefined(() => h.slack.views().at(-1) as { id: string; blocks?: unknown } | undefined, 'a modal');
+}
+
 export const cards = (h: Harness): StoredMessage[] => h.slack.messages(CHANNEL).filter((m) => !m.thread_ts);
 export const json = (m: StoredMessage | undefined): string => JSON.stringify(m?.blocks ?? []);
 

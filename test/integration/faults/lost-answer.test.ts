@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPROVER, CHANNEL } from '../support/bot-harness.js';
+import { APPROVER, CHANNEL, MANIFEST_SCOPES } from '../support/bot-harness.js';
 import { cardFor, cards, cardsFor, checkAndStop, ORDINARY, until } from './support/fault-kit.js';
 import { type ProxiedHarness, startProxiedHarness } from './support/proxied-harness.js';
 
@@ -37,5 +37,25 @@ describe('chat.postMessage whose answer is lost after Slack posted it', () => {
     await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
     await harness.bot.publisher.sync();
     expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
+  });
+});
+
+// The manifest's default scopes leave channels:history/groups:history out (least privilege). Then the bot cannot look a
+// lost post up: it posts again (a possible duplicate, logged) and, above all, one lost post blocks nothing else.
+describe('a lost chat.postMessage answer without the history scopes', () => {
+  it('posts the card again without reading the channel, and later cards are not held up', async () => {
+    h = await startProxiedHarness(MANIFEST_SCOPES);
+    const harness = h;
+    harness.proxy.loseAnswerOfNext('chat.postMessage');
+    const first = harness.gateway.requestNodePairing({ displayName: 'lost-no-history', commands: ORDINARY });
+    await until(() => expect(harness.proxy.lost).toEqual(['chat.postMessage']));
+    const second = harness.gateway.requestNodePairing({ displayName: 'after-the-loss', commands: ORDINARY });
+    await until(() => expect(cardsFor(harness, second)).toHaveLength(1), 10_000);
+    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
+    // Slack kept the first post and the retry made a second one: the duplicate this mode accepts.
+    expect(cardsFor(harness, first)).toHaveLength(2);
+    expect(harness.slack.calls('conversations.history')).toHaveLength(0);
+    expect(harness.slack.calls().filter((c) => c.response?.error === 'missing_scope')).toEqual([]);
+    expect(harness.logs.text).toContain('a duplicate card or reply is possible');
   });
 });

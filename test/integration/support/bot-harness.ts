@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { type Bot, startBot } from '../../../src/bot.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
@@ -20,6 +23,16 @@ export const SECRETS = {
   signingSecret: 'test-signing-secret-0123456789',
   gatewayToken: 'gw-token-secret-value',
 };
+
+/** The bot scopes an install of manifest.yml grants: the fake Slack refuses every call needing another one. */
+export const MANIFEST_SCOPES: readonly string[] = (
+  parse(readFileSync(fileURLToPath(new URL('../../../manifest.yml', import.meta.url)), 'utf8')) as {
+    oauth_config: { scopes: { bot: string[] } };
+  }
+).oauth_config.scopes.bot;
+
+/** Scopes of an install that also granted the optional history scopes. */
+export const SCOPES_WITH_HISTORY: readonly string[] = [...MANIFEST_SCOPES, 'channels:history', 'groups:history'];
 
 /** Log lines captured in memory, for asserting on logs and on the absence of secrets. */
 export class LogCapture extends Writable {
@@ -60,7 +73,8 @@ export interface SlackBot {
   logs: LogCapture;
   stateDir: string;
   eventsUrl: string;
-  restartBot(): Promise<Bot>;
+  /** Stops the bot and starts it again on the same state; `env` changes configuration for the new run. */
+  restartBot(env?: Record<string, string>): Promise<Bot>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +91,7 @@ export async function startSlackBot(
     teamId: TEAM,
     botUserId: 'U0BOTUSER1',
     botId: 'B0BOTID001',
+    scopes: MANIFEST_SCOPES,
     ...options.slack,
   });
   await slack.start();
@@ -86,7 +101,7 @@ export async function startSlackBot(
   slack.allowInjection({ userIds: [APPROVER, ADMIN, STRANGER, 'U0SECOND01'] });
   const stateDir = options.stateDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-it-')));
   const logs = new LogCapture();
-  const config = loadConfig({
+  const baseEnv: Record<string, string> = {
     SLACK_BOT_TOKEN: SECRETS.botToken,
     SLACK_API_URL: options.slackApiUrl ? await options.slackApiUrl(slack) : slack.apiUrl,
     PORT: '0',
@@ -99,7 +114,8 @@ export async function startSlackBot(
     LOG_LEVEL: 'debug',
     ...(mode === 'socket' ? { SLACK_APP_TOKEN: SECRETS.appToken } : { SLACK_SIGNING_SECRET: SECRETS.signingSecret }),
     ...options.env,
-  });
+  };
+  let config = loadConfig(baseEnv);
   const boot = async () => {
     const bot = await startBot({
       config,
@@ -117,8 +133,9 @@ export async function startSlackBot(
     logs,
     stateDir,
     eventsUrl: '',
-    async restartBot() {
+    async restartBot(env) {
       await started.bot.stop();
+      if (env) config = loadConfig({ ...baseEnv, ...env });
       started.bot = await boot();
       started.eventsUrl = `http://127.0.0.1:${started.bot.port}/slack/events`;
       return started.bot;

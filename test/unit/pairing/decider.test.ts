@@ -217,7 +217,7 @@ describe('PairingDecider', () => {
     expect(t.store.listClaims()).toEqual([]);
     expect(t.calls).toEqual([]);
     await watcher.reconcile('settles the card');
-    expect(t.store.get('node', 'req-1')?.status).toBe('expired');
+    expect(t.store.get('node', 'req-1')?.status).toBe('gone');
   });
 
   it('frees the request when the gateway was unreachable at click time (nothing was sent)', async () => {

@@ -200,3 +200,27 @@ describe('renderPairingCard', () => {
     expect(card.text).not.toMatch(/[<>]/);
   });
 });
+
+describe('renderPairingCard, deny by default', () => {
+  it('lists every command that is not on the harmless list, and withholds Approve when they do not all fit', () => {
+    const many = Array.from({ length: 400 }, (_, i) => `plugin.command.number.${i}`);
+    const card = renderPairingCard(makeRecord(makeRequest({ commands: many })), CTX);
+    expectSlackAccepts(card);
+    const ids = actionsOf(card.blocks).map((e) => ('action_id' in e ? e.action_id : ''));
+    expect(ids).toEqual(['pairing.reject']);
+    expect(allText(card.blocks)).toContain('Approve is not offered');
+
+    const few = renderPairingCard(makeRecord(makeRequest({ commands: ['ollama.models', 'a.b', 'c.d'] })), CTX);
+    expect(allText(few.blocks)).toContain('⚠️ *Admin-sensitive* (2, not on the harmless list): `a.b`, `c.d`');
+    expect(actionsOf(few.blocks).map((e) => ('action_id' in e ? e.action_id : ''))).toEqual([
+      'pairing.approve',
+      'pairing.reject',
+    ]);
+  });
+
+  it('renders a display name with line breaks on one line', () => {
+    const card = renderPairingCard(makeRecord(makeRequest({ displayName: 'a\nb\r\nc\u2028d' })), CTX);
+    expect(allText(card.blocks)).toContain('*a b c d*');
+    expect(allText(card.blocks)).not.toMatch(/a\\nb/);
+  });
+});
