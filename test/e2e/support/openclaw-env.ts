@@ -27,12 +27,13 @@ export function createOpenclawEnv(
 /**
  * Writes `<home>/.openclaw/openclaw.json` once, pointing the file log into `home`
  * (the default is a shared `/tmp/openclaw/openclaw-<date>.log`). An existing config is kept,
- * so a restart on the same HOME sees the same state.
+ * so a restart on the same HOME sees the same state. `extra` adds top-level keys (e.g. `gateway`, `plugins`).
  */
-export function writeOpenclawConfig(home: string): void {
+export function writeOpenclawConfig(home: string, extra: Readonly<Record<string, unknown>> = {}): void {
   const dir = join(home, '.openclaw');
   const file = join(dir, 'openclaw.json');
   if (existsSync(file)) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ logging: { file: join(home, 'openclaw.log') } }, null, 2)}\n`);
+  const config = { logging: { file: join(home, 'openclaw.log') }, ...extra };
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -40,6 +40,8 @@ export interface StartGatewayOptions {
   readonly home?: string;
   readonly token?: string;
   readonly readyTimeoutMs?: number;
+  /** Top-level keys added to a new HOME's openclaw.json, e.g. `{ gateway: { nodes: { commands: { allow } } } }`. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 const READY_TIMEOUT_MS = 90_000;
@@ -79,7 +81,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
   const home = options.home ?? createTempHome('gw');
   const port = options.port ?? (await findFreePort());
   const token = options.token ?? randomBytes(24).toString('base64url');
-  writeOpenclawConfig(home);
+  writeOpenclawConfig(home, options.config);
   const args = [
     install.openclawEntry,
     '--no-color',
