@@ -85,7 +85,7 @@ export class PairingDecider {
     return {
       ok: false,
       reason: adminOnly
-        ? 'this request grants admin-sensitive access (shell, files or browser), so only OPENCLAW_ADMINS may decide it'
+        ? 'this request grants admin-sensitive access (commands not on the harmless list, or more than read-only scopes), so only OPENCLAW_ADMINS may decide it'
         : 'only OPENCLAW_APPROVERS or OPENCLAW_ADMINS may decide pairing requests',
     };
   }

@@ -183,7 +183,12 @@ async function compare(
 
 export async function runAnswerLatency(ctx: BenchContext): Promise<Measurement[]> {
   const gw = await ctx.realGateway();
-  const bench = await startBenchBot({ url: gw.url, token: gw.token });
+  // The row measures the invoke path, not the confirmation step: the operator declares system.which harmless (it is
+  // a PATH lookup), as OPENCLAW_ORDINARY_COMMANDS allows; otherwise deny by default asks an admin to confirm first.
+  const bench = await startBenchBot(
+    { url: gw.url, token: gw.token },
+    { env: { OPENCLAW_ORDINARY_COMMANDS: 'system.which' } },
+  );
   const client = new WebClient(SECRETS.botToken, { slackApiUrl: bench.slack.apiUrl, retryConfig: { retries: 0 } });
   let host: NodeHost | undefined;
   const results: Measurement[] = [];

@@ -50,7 +50,9 @@ describe('deny by default, against the real OpenClaw gateway and a real node hos
       WAIT,
     );
     declared = pending.commands;
-    console.log(`dbd-host declares ${declared.length} commands: ${declared.join(', ')}`);
+    console.log(
+      `dbd-host declares caps ${pending.caps.join(', ')}; ${declared.length} commands: ${declared.join(', ')}`,
+    );
     await app.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: ADMIN });
     await waitFor(
       async () =>
