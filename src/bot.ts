@@ -4,6 +4,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
 import type { Config } from './config.js';
+import { StartupError } from './errors.js';
 import { DeviceIdentity } from './gateway/device-identity.js';
 import { GatewayClient } from './gateway/gateway-client.js';
 import { NodeManager } from './gateway/nodes.js';
@@ -16,6 +17,7 @@ import { SqliteStore } from './pairing/sqlite-store.js';
 import type { PairingStore } from './pairing/store.js';
 import { CommandPolicy } from './policy/command-policy.js';
 import type { CardContext } from './slack/blocks/pairing-card.js';
+import { toBoltLogger } from './slack/bolt-logger.js';
 import { CardPublisher } from './slack/card-publisher.js';
 import type { CommandDeps } from './slack/commands/command-context.js';
 import { NodeDirectory } from './slack/commands/node-directory.js';
@@ -34,6 +36,7 @@ import {
   SLACK_CALL_TIMEOUT_MS,
   type SlackIdentity,
 } from './slack/slack-app.js';
+import { appTokenFix, botTokenFix, describeSlackError } from './slack/slack-errors.js';
 import { loadOrCreateSecret } from './state/install-secret.js';
 import { prepareStateDir } from './state/state-dir.js';
 
@@ -60,13 +63,21 @@ export interface Bot {
 }
 
 /** Checks the bot token with auth.test; the answer pins the workspace requests must come from. */
-export async function verifySlackAuth(config: Config): Promise<SlackIdentity> {
+export async function verifySlackAuth(config: Config, log: Logger): Promise<SlackIdentity> {
   const client = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 2 },
     timeout: SLACK_CALL_TIMEOUT_MS,
+    logger: toBoltLogger(log.child({ component: 'slack' })),
   });
-  const auth = await client.auth.test();
+  let auth: Awaited<ReturnType<typeof client.auth.test>>;
+  try {
+    auth = await client.auth.test();
+  } catch (err) {
+    throw new StartupError(`Slack refused SLACK_BOT_TOKEN (${describeSlackError(err)})`, botTokenFix(err), {
+      cause: err,
+    });
+  }
   return {
     teamId: auth.team_id ?? '',
     enterpriseId: auth.enterprise_id || undefined,
@@ -74,6 +85,24 @@ export async function verifySlackAuth(config: Config): Promise<SlackIdentity> {
     botUserId: auth.user_id ?? '',
     scopes: auth.response_metadata?.scopes,
   };
+}
+
+/** Warns (and keeps running: the bot may be invited later) when the pairing channel is not one the bot can post in. */
+async function checkPairingChannel(client: WebClient, channel: string, log: Logger): Promise<void> {
+  try {
+    const info = await client.conversations.info({ channel });
+    if (info.channel?.is_member !== true) {
+      log.warn(
+        { channel },
+        `the bot is not in the pairing channel ${channel}: cards cannot be posted until someone invites it there (/invite @OpenClaw)`,
+      );
+    }
+  } catch (err) {
+    log.warn(
+      { channel, error: describeSlackError(err) },
+      `cannot see the pairing channel ${channel} (${describeSlackError(err)}): use the channel id from the channel details (C… or G…) and invite the bot; cards wait until then`,
+    );
+  }
 }
 
 /** Composition root: gateway session, store, pairing domain, Slack app and HTTP endpoints, started in that order. */
@@ -85,7 +114,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const identity = await DeviceIdentity.loadOrCreate(config.stateDir, nowMs);
   const store = options.store ?? SqliteStore.open(config.stateDir);
   const fingerprint = createFingerprinter(await loadOrCreateSecret(path.join(config.stateDir, 'fingerprint.key')));
-  const slack = await verifySlackAuth(config);
+  const slack = await verifySlackAuth(config, log);
   log.info({ team: slack.teamId, bot: slack.botUserId }, 'Slack auth ok');
 
   const gateway = new GatewayClient({
@@ -210,7 +239,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 
   watcher.start();
   const port = await server.start();
-  if (config.slack.socketMode) await app.start();
+  if (config.slack.socketMode) {
+    try {
+      await app.start();
+    } catch (err) {
+      await server.stop();
+      throw new StartupError(`Slack refused SLACK_APP_TOKEN (${describeSlackError(err)})`, appTokenFix(err), {
+        cause: err,
+      });
+    }
+  }
+  void checkPairingChannel(app.client, config.pairing.channel, log.child({ component: 'slack' }));
   gateway.start();
   publisher.schedule(0);
   log.info({ port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'openclaw-slack-ops started');

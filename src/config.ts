@@ -80,6 +80,41 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
+/** Values `.env.example` ships with: accepted by the patterns, but never a real setting. */
+const PLACEHOLDERS: Readonly<Record<string, string>> = {
+  'xoxb-your-bot-token': 'the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+  'xapp-your-app-level-token': 'an app-level token (xapp-…) with connections:write from Basic Information',
+  'your-gateway-token': "the gateway's gateway.auth.token",
+  C0123456789: 'the id of your pairing channel (channel details → bottom)',
+  S0123456789: 'a real user group id (S…) or user id (U…)',
+  U0123456789: 'your Slack member id (profile → ⋮ → Copy member ID)',
+};
+
+/** Variables a `#` in `.env` most often empties (`OPENCLAW_PAIRING_CHANNEL=#ops`). */
+const REQUIRED = ['SLACK_BOT_TOKEN', 'OPENCLAW_PAIRING_CHANNEL'] as const;
+
+/** Problems the schema cannot see: placeholders left from .env.example, required values emptied by a comment. */
+function checkPlaceholders(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const name of CONFIG_VARIABLES) {
+    const items = (env[name] ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const item of items) {
+      const wanted = PLACEHOLDERS[item];
+      if (wanted) problems.push(`${name}: "${item}" is the placeholder from .env.example; put ${wanted} there`);
+    }
+  }
+  for (const name of REQUIRED) {
+    if (env[name] !== undefined && env[name]?.trim() === '') {
+      const channel =
+        name === 'OPENCLAW_PAIRING_CHANNEL'
+          ? ' In .env everything after # is a comment, so OPENCLAW_PAIRING_CHANNEL=#ops reads as empty: use the channel id (C… or G…, from the channel details), not its name.'
+          : ' In .env everything after # is a comment: check the line is not commented out.';
+      problems.push(`${name}: is set but empty.${channel}`);
+    }
+  }
+  return problems;
+}
+
 /** Rules across variables; checked on the raw input so they are reported even when other variables fail. */
 function checkCombinations(input: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
@@ -139,10 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CONFIG_VARIABLES.map((name) => [name, env[name]?.trim() ? env[name]?.trim() : undefined]),
   );
   const parsed = schema.safeParse(input);
+  const special = checkPlaceholders(env);
+  const named = new Set(special.map((p) => p.split(':')[0]));
   const problems = [
+    ...special,
     ...(parsed.success
       ? []
-      : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'config')}: ${issue.message}`)),
+      : parsed.error.issues
+          .map((issue) => `${String(issue.path[0] ?? 'config')}: ${issue.message}`)
+          .filter((p) => !named.has(p.split(':')[0]))),
     ...checkCombinations(input),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

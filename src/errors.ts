@@ -10,6 +10,7 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   STATE_IO: 'STATE_IO',
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  STARTUP_FAILED: 'STARTUP_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -20,6 +21,18 @@ export class AppError extends Error {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+  }
+}
+
+/** The bot cannot start; `fix` says what the operator should change. */
+export class StartupError extends AppError {
+  override name = 'StartupError';
+  constructor(
+    message: string,
+    readonly fix: string,
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorCode.STARTUP_FAILED, message, options);
   }
 }
 

@@ -3,16 +3,23 @@ import path from 'node:path';
 import { formatAuditJson, formatAuditText, parseAuditArgs } from './audit/audit-export.js';
 import { startBot } from './bot.js';
 import { loadConfig, loadStateDir } from './config.js';
-import { formatChecklist, runDoctor } from './doctor.js';
-import { ConfigError } from './errors.js';
+import { formatChecklist, passed, runDoctor } from './doctor/run-doctor.js';
+import { ConfigError, StartupError } from './errors.js';
 import { createLogger } from './logger.js';
 import { SqliteStore } from './pairing/sqlite-store.js';
 
-/** `node dist/main.js doctor`: prints the checklist, exits non-zero on any failure. */
+/** `node dist/main.js doctor`: prints the checklist, exits 1 on any ✗ (⚠ warnings alone exit 0). */
 async function doctor(): Promise<void> {
-  const results = await runDoctor(process.env, createLogger('silent'));
-  process.stdout.write(`${formatChecklist(results)}\n`);
-  process.exit(results.every((r) => r.ok) ? 0 : 1);
+  // The gateway client's timers are unref'd: without a ref'd handle Node would run out of work and exit (0, silent)
+  // while a check is still waiting for an unreachable gateway.
+  const keepAlive = setInterval(() => {}, 1_000);
+  try {
+    const results = await runDoctor(process.env, createLogger('silent'));
+    process.stdout.write(`${formatChecklist(results)}\n`);
+    process.exitCode = passed(results) ? 0 : 1;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 /** `node dist/main.js audit [--since 24h] [--json]`: prints the audit log of STATE_DIR, oldest first. */
@@ -45,13 +52,25 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n\nSee .env.example and the README's configuration table.\n`);
+      const msg = `invalid configuration: ${err.problems.join('; ')}. See .env.example and the README's configuration table`;
+      createLogger('info').fatal({ problems: err.problems }, msg);
       process.exit(2);
     }
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const bot = await startBot({ config, log });
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot({ config, log });
+  } catch (err) {
+    const fix = err instanceof StartupError ? err.fix : undefined;
+    log.fatal(
+      { err, fix },
+      `openclaw-slack-ops failed to start: ${(err as Error).message}${fix ? `. Fix: ${fix}` : ''}`,
+    );
+    log.flush();
+    process.exit(1);
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -75,6 +94,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`openclaw-slack-ops failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  createLogger('info').fatal({ err }, `openclaw-slack-ops failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -22,7 +22,8 @@ export function parseAuditArgs(
     const arg = argv[i] ?? '';
     if (arg === '--json') json = true;
     else if (arg === '--since' || arg.startsWith('--since=')) {
-      const value = arg === '--since' ? argv[(i += 1)] : arg.slice('--since='.length);
+      if (arg === '--since') i += 1;
+      const value = arg === '--since' ? argv[i] : arg.slice('--since='.length);
       const parsed = parseSince(value ?? '', nowMs);
       if (parsed === undefined) {
         return {

@@ -1,15 +1,31 @@
 import type { Logger } from 'pino';
 import type { ConnectFailure, ReconnectDecision } from './reconnect-policy.js';
 
+/** What the client knew when the attempt failed. */
+export interface FailureContext {
+  readonly url: string;
+  /** False until a first session came up: then "lost" is the wrong word. */
+  readonly everConnected: boolean;
+  readonly lastError: string | undefined;
+}
+
 /** One log line an operator can act on, plus a key so the same failure is logged once. */
 export function describeConnectFailure(
   failure: ConnectFailure,
   decision: ReconnectDecision,
+  context?: FailureContext,
 ): { key: string; text: string } {
   const next =
     decision.action === 'pause'
       ? `Reconnecting is paused: ${decision.hint}.`
       : `Retrying in ${Math.round(decision.delayMs / 1000)} s.`;
+  if (failure.kind === 'closed' && context && !context.everConnected) {
+    const why = context.lastError ? ` (${context.lastError})` : ` (close ${failure.closeCode})`;
+    return {
+      key: `unreachable:${failure.closeCode}`,
+      text: `cannot reach the gateway at ${context.url}${why}: is the gateway running, and is OPENCLAW_GATEWAY_URL its address? ${next}`,
+    };
+  }
   if (failure.kind === 'closed') {
     return {
       key: `closed:${failure.closeCode}`,
@@ -50,8 +66,8 @@ export class FailureLog {
 
   constructor(private readonly log: Logger) {}
 
-  report(failure: ConnectFailure, decision: ReconnectDecision): void {
-    const { text, key } = describeConnectFailure(failure, decision);
+  report(failure: ConnectFailure, decision: ReconnectDecision, context?: FailureContext): void {
+    const { text, key } = describeConnectFailure(failure, decision, context);
     if (this.lastKey === key) {
       this.log.debug({ key }, text);
       return;

@@ -83,6 +83,7 @@ export class GatewayClient {
   private readonly keepalive: Keepalive;
   private readonly failureLog: FailureLog;
   private warnedScopes = false;
+  private hadSession = false;
   private status: GatewayStatus;
 
   constructor(private readonly options: GatewayClientOptions) {
@@ -335,6 +336,7 @@ export class GatewayClient {
     this.status.pause = undefined;
     this.status.lastError = undefined;
     this.status.connectedSinceMs = this.nowMs();
+    this.hadSession = true;
     this.startKeepalive(socket, hello.policy.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS);
     this.warnIfScopesNarrower(hello.auth.scopes);
     this.options.log.info(
@@ -424,7 +426,12 @@ export class GatewayClient {
         deviceTokenRetryUsed: this.deviceTokenRetryUsed,
         random: this.random,
       });
-    this.failureLog.report(failure, decision);
+    const everConnected = this.hadSession;
+    this.failureLog.report(failure, decision, {
+      url: this.options.url,
+      everConnected,
+      lastError: this.status.lastError,
+    });
     if (decision.clearDeviceToken) {
       this.options.signer
         .setDeviceToken(undefined)

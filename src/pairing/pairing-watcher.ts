@@ -136,11 +136,11 @@ export class PairingWatcher {
     const approvedAt = record.kind === 'node' ? this.paired.get(subject)?.approvedAtMs : pairedDevices.get(subject);
     // Approved since the request was first seen (a repair request of a paired device that expired is not approved).
     const approved = approvedAt !== undefined && approvedAt >= record.createdAtMs - APPROVAL_CLOCK_SKEW_MS;
-    if (approved) return this.settle(record.kind, record.requestId, 'approved', 'resolved outside Slack');
     // Device requests expire ~5 minutes after the last attempt, silently. Node requests never expire: one that left
     // the list without an event we saw was decided or cleared while the bot was not watching.
-    if (record.kind === 'device') return this.settle('device', record.requestId, 'expired', 'expired on the gateway');
-    this.settle('node', record.requestId, 'gone', 'no longer pending on the gateway; no decision was seen');
+    if (approved) this.settle(record.kind, record.requestId, 'approved', 'resolved outside Slack');
+    else if (record.kind === 'device') this.settle('device', record.requestId, 'expired', 'expired on the gateway');
+    else this.settle('node', record.requestId, 'gone', 'no longer pending on the gateway; no decision was seen');
   }
 
   private rememberPaired(list: NodePairList): void {
@@ -197,8 +197,11 @@ export class PairingWatcher {
   /** A resolution event: ours (a claim exists, the decider settles it) or from outside Slack. */
   private settleFromEvent(kind: RequestKind, requestId: string, decision: string): void {
     if (this.options.store.listClaims().some((c) => c.kind === kind && c.requestId === requestId)) return;
-    if (decision === 'approved') return this.settle(kind, requestId, 'approved', 'resolved outside Slack');
-    if (decision !== 'rejected') return this.settle(kind, requestId, 'gone', `resolved as "${decision}"`);
+    if (decision !== 'rejected') {
+      if (decision === 'approved') this.settle(kind, requestId, 'approved', 'resolved outside Slack');
+      else this.settle(kind, requestId, 'gone', `resolved as "${decision}"`);
+      return;
+    }
     // The same event announces a supersede (a newer request follows at once) and a rejection by a person: wait for
     // the newer request before calling it a rejection.
     const key = `${kind}:${requestId}`;

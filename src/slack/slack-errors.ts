@@ -16,6 +16,12 @@ interface SlackLikeError {
   message?: string;
 }
 
+/** The Web API error code of a platform error (`invalid_auth`, …), else undefined. */
+export function slackErrorCode(err: unknown): string | undefined {
+  const e = err as SlackLikeError;
+  return e?.code === SlackErrorCode.PlatformError ? (e.data?.error ?? undefined) : undefined;
+}
+
 /** Short description of a Web API failure with the fix when we know one. */
 export function describeSlackError(err: unknown): string {
   const e = err as SlackLikeError;
@@ -25,7 +31,7 @@ export function describeSlackError(err: unknown): string {
     return HINTS[code] ? `${code}: ${HINTS[code]}` : code;
   }
   if (e?.code === SlackErrorCode.HTTPError) return `HTTP ${e.statusCode ?? '?'} from Slack`;
-  if (e?.code === SlackErrorCode.RequestError) return 'Slack could not be reached';
+  if (e?.code === SlackErrorCode.RequestError) return `Slack could not be reached (${e.message ?? 'request failed'})`;
   return e?.message ?? 'unknown error';
 }
 
@@ -50,4 +56,28 @@ const GONE = new Set([
 export function isTargetGone(err: unknown): boolean {
   const e = err as SlackLikeError;
   return e?.code === SlackErrorCode.PlatformError && GONE.has(e.data?.error ?? '');
+}
+
+/** What to do when Slack refuses the bot token, by error code (shared with start-up). */
+export function botTokenFix(err: unknown): string {
+  const code = slackErrorCode(err);
+  if (code === 'invalid_auth' || code === 'account_inactive' || code === 'token_revoked') {
+    return 'SLACK_BOT_TOKEN is invalid or revoked: reinstall the app (OAuth & Permissions → Reinstall) and copy the new xoxb- token';
+  }
+  if (code === 'not_allowed_token_type')
+    return 'SLACK_BOT_TOKEN must be the Bot User OAuth Token (xoxb-…), not another kind';
+  return 'check SLACK_BOT_TOKEN, and that SLACK_API_URL reaches Slack from this host';
+}
+
+/** What to do when Slack refuses the app-level token (Socket Mode). */
+export function appTokenFix(err: unknown): string {
+  const code = slackErrorCode(err);
+  if (code === 'invalid_auth' || code === 'token_revoked') {
+    return 'SLACK_APP_TOKEN is invalid or revoked: under Basic Information → App-Level Tokens generate one with connections:write (xapp-…)';
+  }
+  if (code === 'not_allowed_token_type')
+    return 'SLACK_APP_TOKEN must be an app-level token (xapp-…), not the bot token';
+  if (code === 'missing_scope')
+    return 'the app-level token needs the connections:write scope: generate a new one with it';
+  return 'check SLACK_APP_TOKEN, and that SLACK_API_URL reaches Slack from this host';
 }

@@ -1,19 +1,34 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatChecklist, runDoctor } from '../../src/doctor.js';
 import { FakeGateway } from '../fakes/fake-gateway/fake-gateway.js';
 import { FakeSlack } from '../fakes/fake-slack/fake-slack.js';
-import { CHANNEL, SECRETS, TEAM } from './support/bot-harness.js';
+import { ADMIN, CHANNEL, MANIFEST_SCOPES, SECRETS, TEAM } from './support/bot-harness.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = path.join(ROOT, 'src/main.ts');
+/** tsx's loader by absolute URL, so a doctor started in another folder (with its own .env) still finds it. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-async function setup(options: { joined?: boolean; grantScopes?: (s: string[]) => string[] } = {}) {
+interface Setup {
+  env: Record<string, string>;
+  gateway: FakeGateway;
+  slack: FakeSlack;
+  dir: string;
+}
+
+async function setup(options: { joined?: boolean; grantScopes?: (s: string[]) => string[] } = {}): Promise<Setup> {
   const gateway = new FakeGateway({
     token: SECRETS.gatewayToken,
     ...(options.grantScopes ? { grantScopes: options.grantScopes } : {}),
@@ -25,13 +40,14 @@ async function setup(options: { joined?: boolean; grantScopes?: (s: string[]) =>
     appToken: SECRETS.appToken,
     teamId: TEAM,
     botUserId: 'U0BOTUSER1',
+    scopes: MANIFEST_SCOPES,
   });
   await slack.start();
   stops.push(() => slack.stop());
   slack.addChannel(CHANNEL);
   if (options.joined !== false) slack.joinChannel(CHANNEL);
-  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-doctor-'));
-  stops.push(() => fs.rm(stateDir, { recursive: true, force: true }));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-doctor-'));
+  stops.push(() => fs.rm(dir, { recursive: true, force: true }));
   const env = {
     SLACK_BOT_TOKEN: SECRETS.botToken,
     SLACK_APP_TOKEN: SECRETS.appToken,
@@ -39,55 +55,128 @@ async function setup(options: { joined?: boolean; grantScopes?: (s: string[]) =>
     OPENCLAW_GATEWAY_URL: gateway.url,
     OPENCLAW_GATEWAY_TOKEN: SECRETS.gatewayToken,
     OPENCLAW_PAIRING_CHANNEL: CHANNEL,
-    STATE_DIR: stateDir,
+    OPENCLAW_ADMINS: ADMIN,
+    STATE_DIR: path.join(dir, 'state'),
   };
-  return { env, gateway, slack };
+  return { env, gateway, slack, dir };
 }
 
-const log = pino({ level: 'silent' });
+/** `npm run doctor`, as its own process (the way a user runs it), from `cwd` (where a `.env` may lie). */
+function runDoctor(env: Record<string, string>, cwd = ROOT): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', TSX, MAIN, 'doctor'],
+      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+}
 
-describe('doctor', () => {
-  it('passes every check on a healthy setup', async () => {
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('doctor (its own process)', () => {
+  it('passes every check on a healthy setup and exits 0', async () => {
     const { env } = await setup();
-    const results = await runDoctor(env, log);
-    expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results.map((r) => r.name)).toEqual([
+    const { code, stdout } = await runDoctor(env);
+    expect(stdout).not.toMatch(/[✗⚠]/);
+    for (const name of [
       'configuration',
+      'admins',
       'STATE_DIR writable',
-      'Slack auth.test',
+      'Slack bot token',
       'Slack scopes',
+      'Slack app token',
       'pairing channel',
       'gateway handshake',
       'gateway scopes',
-    ]);
+    ]) {
+      expect(stdout).toContain(`✓ ${name}`);
+    }
+    expect(code).toBe(0);
   });
 
-  it('names each failure with its fix: bot not in the channel, wrong gateway token', async () => {
-    const { env } = await setup({ joined: false });
-    const results = await runDoctor({ ...env, OPENCLAW_GATEWAY_TOKEN: 'wrong-token-value' }, log);
-    const text = formatChecklist(results);
-    expect(text).toContain('✗ pairing channel');
-    expect(text).toContain('/invite');
-    expect(text).toMatch(/✗ gateway handshake: .*AUTH_TOKEN_MISMATCH/);
-    expect(text).toContain('OPENCLAW_GATEWAY_TOKEN');
-    expect(text).not.toContain('wrong-token-value');
+  it('says the gateway is not reachable (closed port) and exits 1, instead of printing nothing', async () => {
+    const { env } = await setup();
+    const url = `ws://127.0.0.1:${await closedPort()}`;
+    const { code, stdout } = await runDoctor({ ...env, OPENCLAW_GATEWAY_URL: url });
+    expect(stdout).toMatch(new RegExp(`✗ gateway handshake: ${url}: .*ECONNREFUSED`));
+    expect(stdout).toContain('fix: nothing answers at');
+    expect(stdout).toContain('is the gateway running');
+    expect(code).toBe(1);
+  });
+
+  it('says Slack cannot be reached, with the fix, when SLACK_API_URL points nowhere', async () => {
+    const { env } = await setup();
+    const { code, stdout } = await runDoctor({ ...env, SLACK_API_URL: `http://127.0.0.1:${await closedPort()}/api/` });
+    expect(stdout).toMatch(/✗ Slack bot token: Slack could not be reached/);
+    expect(stdout).toContain('fix: check SLACK_BOT_TOKEN, and that SLACK_API_URL reaches Slack from this host');
+    expect(code).toBe(1);
+  });
+
+  it('names a wrong gateway token with its fix, without printing the token', async () => {
+    const { env } = await setup();
+    const { code, stdout } = await runDoctor({ ...env, OPENCLAW_GATEWAY_TOKEN: 'wrong-token-value' });
+    expect(stdout).toMatch(/✗ gateway handshake: .*AUTH_TOKEN_MISMATCH/);
+    expect(stdout).toMatch(/fix: .*OPENCLAW_GATEWAY_TOKEN/);
+    expect(stdout).not.toContain('wrong-token-value');
+    expect(code).toBe(1);
+  });
+
+  it('refuses .env copied unchanged from .env.example, naming each placeholder', async () => {
+    const { dir } = await setup();
+    copyFileSync(path.join(ROOT, '.env.example'), path.join(dir, '.env'));
+    const { code, stdout } = await runDoctor({}, dir);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'OPENCLAW_GATEWAY_TOKEN', 'OPENCLAW_PAIRING_CHANNEL']) {
+      expect(stdout).toMatch(new RegExp(`✗ configuration: ${name}: ".*" is the placeholder from .env.example`));
+    }
+    expect(code).toBe(1);
+  });
+
+  it('says what to do when Slack refuses the bot token, or the app token', async () => {
+    const { env } = await setup();
+    const bot = await runDoctor({ ...env, SLACK_BOT_TOKEN: 'xoxb-9-revoked' });
+    expect(bot.stdout).toMatch(/✗ Slack bot token: invalid_auth/);
+    expect(bot.stdout).toMatch(/fix: SLACK_BOT_TOKEN is invalid or revoked: reinstall the app/);
+    expect(bot.code).toBe(1);
+    const app = await runDoctor({ ...env, SLACK_APP_TOKEN: 'xapp-9-revoked' });
+    expect(app.stdout).toMatch(/✗ Slack app token: invalid_auth/);
+    expect(app.stdout).toMatch(/fix: SLACK_APP_TOKEN is invalid or revoked: .*connections:write/);
+    expect(app.code).toBe(1);
+  });
+
+  it('fails on a channel the bot is not in, and warns (exit 0) when OPENCLAW_ADMINS is empty', async () => {
+    const outside = await setup({ joined: false });
+    const notIn = await runDoctor(outside.env);
+    expect(notIn.stdout).toMatch(/✗ pairing channel: the bot is not in C0PAIRING1\n {4}fix: invite it/);
+    expect(notIn.code).toBe(1);
+    const { env } = await setup();
+    const noAdmins = await runDoctor({ ...env, OPENCLAW_ADMINS: '' });
+    expect(noAdmins.stdout).toMatch(/⚠ admins: OPENCLAW_ADMINS is empty: every real node host declares system\.run/);
+    expect(noAdmins.stdout).toContain('fix: set OPENCLAW_ADMINS');
+    expect(noAdmins.code).toBe(0);
   });
 
   it('warns that shell-capable nodes cannot be approved without operator.admin', async () => {
     const { env, gateway } = await setup({ grantScopes: (s) => s.filter((x) => x !== 'operator.admin') });
     gateway.requestNodePairing({ displayName: 'shell', commands: ['system.run'] });
-    const results = await runDoctor(env, log);
-    expect(results.find((r) => r.name === 'gateway scopes')).toMatchObject({
-      ok: false,
-      detail: 'missing operator.admin',
-    });
-    expect(results.find((r) => r.name.startsWith('operator.admin'))?.detail).toMatch(/1 pending now/);
+    const { stdout } = await runDoctor(env);
+    expect(stdout).toContain('✗ gateway scopes: missing operator.admin');
+    expect(stdout).toMatch(/⚠ operator.admin for shell-capable nodes: .*\(1 pending now\)/);
   });
 
   it('reports every configuration problem at once', async () => {
-    const results = await runDoctor({}, log);
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ name: 'configuration', ok: false });
-    expect(results[0]?.detail).toMatch(/SLACK_BOT_TOKEN.*OPENCLAW_PAIRING_CHANNEL/s);
+    const { dir } = await setup();
+    const { code, stdout } = await runDoctor({}, dir);
+    expect(stdout).toMatch(/✗ configuration: SLACK_BOT_TOKEN: required/);
+    expect(stdout).toMatch(/✗ configuration: OPENCLAW_PAIRING_CHANNEL: required/);
+    expect(code).toBe(1);
   });
 });

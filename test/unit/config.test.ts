@@ -6,7 +6,7 @@ const valid = {
   SLACK_BOT_TOKEN: 'xoxb-test',
   SLACK_APP_TOKEN: 'xapp-test',
   OPENCLAW_GATEWAY_TOKEN: 'gw-secret',
-  OPENCLAW_PAIRING_CHANNEL: 'C0123456789',
+  OPENCLAW_PAIRING_CHANNEL: 'C0PAIRING1',
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -77,5 +77,28 @@ describe('loadConfig', () => {
   it('never puts secret values in its messages', () => {
     const problems = problemsOf({ ...valid, SLACK_BOT_TOKEN: 'xoxp-secret-value' });
     expect(problems.join()).not.toContain('secret-value');
+  });
+
+  it('refuses the placeholders of .env.example, saying what belongs there', () => {
+    const problems = problemsOf({ ...valid, SLACK_BOT_TOKEN: 'xoxb-your-bot-token', OPENCLAW_ADMINS: 'U0123456789' });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^SLACK_BOT_TOKEN: "xoxb-your-bot-token" is the placeholder from .env.example; put the Bot User OAuth Token/,
+      ),
+      expect.stringMatching(
+        /^OPENCLAW_ADMINS: "U0123456789" is the placeholder from .env.example; put your Slack member id/,
+      ),
+    ]);
+  });
+
+  it('explains a channel emptied by a # in .env, instead of saying it is required', () => {
+    const problems = problemsOf({ ...valid, OPENCLAW_PAIRING_CHANNEL: '' });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^OPENCLAW_PAIRING_CHANNEL: is set but empty\. In \.env everything after # is a comment, so OPENCLAW_PAIRING_CHANNEL=#ops reads as empty: use the channel id/,
+      ),
+    ]);
+    const { OPENCLAW_PAIRING_CHANNEL: _, ...unset } = valid;
+    expect(problemsOf(unset)).toEqual([expect.stringMatching(/^OPENCLAW_PAIRING_CHANNEL: required/)]);
   });
 });

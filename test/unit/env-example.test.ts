@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
+import type { ConfigError } from '../../src/errors.js';
 
 const examplePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.env.example');
 const lines = readFileSync(examplePath, 'utf8').split(/\r?\n/);
@@ -43,10 +44,35 @@ describe('.env.example', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('loads through loadConfig as it stands', () => {
-    const config = loadConfig(Object.fromEntries(entries));
-    expect(config.slack).toMatchObject({ botToken: 'xoxb-your-bot-token', socketMode: true });
-    expect(config.pairing.channel).toBe('C0123456789');
+  it('is refused as it stands, naming every placeholder still in it', () => {
+    let problems: readonly string[] = [];
+    try {
+      loadConfig(Object.fromEntries(entries));
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'SLACK_BOT_TOKEN',
+      'SLACK_APP_TOKEN',
+      'OPENCLAW_GATEWAY_TOKEN',
+      'OPENCLAW_PAIRING_CHANNEL',
+      'OPENCLAW_APPROVERS',
+      'OPENCLAW_ADMINS',
+    ]);
+    expect(problems.every((p) => p.includes('placeholder from .env.example'))).toBe(true);
+  });
+
+  it('loads once the placeholders are replaced', () => {
+    const real: Record<string, string> = {
+      SLACK_BOT_TOKEN: 'xoxb-1-real',
+      SLACK_APP_TOKEN: 'xapp-1-real',
+      OPENCLAW_GATEWAY_TOKEN: 'real-secret',
+      OPENCLAW_PAIRING_CHANNEL: 'C0REALCHAN',
+      OPENCLAW_APPROVERS: 'S0REALGRP',
+      OPENCLAW_ADMINS: 'U0REALUSER',
+    };
+    const config = loadConfig({ ...Object.fromEntries(entries), ...real });
+    expect(config.slack).toMatchObject({ botToken: 'xoxb-1-real', socketMode: true });
     expect(config.http.port).toBe(3000);
   });
 });

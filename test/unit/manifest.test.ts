@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NEEDED_BOT_SCOPES, OPTIONAL_BOT_SCOPES } from '../../src/doctor.js';
+import { NEEDED_BOT_SCOPES, OPTIONAL_BOT_SCOPES } from '../../src/doctor/run-doctor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-/** Slack's published schema lives beside the project (CI has the same layout); never copied in. */
-const schemaPath = path.resolve(here, '../../../shared/slack/manifest.schema.json');
+/** Slack's published schema, vendored with its license (test/fixtures/README.md): tests need nothing beside the clone. */
+const schemaPath = path.resolve(here, '../fixtures/slack/manifest.schema.json');
 
 /**
  * Every Web API method the bot may call → the bot scopes it needs (empty: none).

@@ -17,6 +17,7 @@ import { nodeTarget, runAudited } from './audited.js';
 import { type Answer, type CommandDeps, resolveTiers } from './command-context.js';
 import { renderConfirmation } from './confirmation.js';
 import { findNode } from './find-node.js';
+import { renderGatewayDown } from './gateway-down.js';
 import { runInvoke } from './invoke.js';
 import { renderNotice } from './notice.js';
 import { renderPending } from './pending.js';
@@ -139,13 +140,7 @@ async function rejectById(deps: CommandDeps, requestId: string, userId: string):
 function describeFailure(deps: CommandDeps, err: unknown): Answer {
   if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)
     return renderError(AUDIT_UNAVAILABLE_MESSAGE);
-  if (err instanceof GatewayClosedError) {
-    const status = deps.gatewayStatus();
-    return renderError(
-      `The gateway is unreachable (${status.state} since ${new Date(status.sinceMs).toISOString()}).`,
-      status.pause ? status.pause.hint : 'The bot keeps retrying; try again in a moment.',
-    );
-  }
+  if (err instanceof GatewayClosedError) return renderGatewayDown(deps);
   deps.log.warn({ err }, 'slash command failed');
   // invoke handles its own errors (with the node's wording); everything else is a refused or failed gateway call.
   return renderError(describeDecisionError(err));

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /**
- * Validation against the gateway's own published schema (`protocol.schema.json` from
- * `@openclaw/gateway-protocol`), so the fake is exactly as strict as the real gateway
+ * Validation against the gateway's own published schema (`protocol.schema.json` of `@openclaw/gateway-protocol`,
+ * vendored in test/fixtures/openclaw), so the fake is exactly as strict as the real gateway
  * (`additionalProperties: false` at every level, closed enums, `minLength: 1`).
  */
 
@@ -21,10 +19,7 @@ const validators = new Map<string, ValidateFunction>();
 
 function loadSchemaFile(): ProtocolSchemaFile {
   if (!schemaFile) {
-    const require = createRequire(import.meta.url);
-    // The package's exports map hides the JSON file; locate it next to the entry point.
-    const entry = require.resolve('@openclaw/gateway-protocol');
-    const file = path.join(path.dirname(entry), '..', 'protocol.schema.json');
+    const file = new URL('../../fixtures/openclaw/protocol.schema.json', import.meta.url);
     schemaFile = JSON.parse(readFileSync(file, 'utf8')) as ProtocolSchemaFile;
   }
   return schemaFile;

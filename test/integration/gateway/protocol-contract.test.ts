@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeManager } from '../../../src/gateway/nodes.js';
 import { validateAgainst } from '../../fakes/fake-gateway/protocol-schema.js';
 import { connectClient } from './client-support.js';
 
-const require = createRequire(import.meta.url);
-// The package's exports map hides the JSON file; it sits one folder above the entry point.
-const schemaFile = path.join(path.dirname(require.resolve('@openclaw/gateway-protocol')), '..', 'protocol.schema.json');
+/** The gateway's published schema, vendored (test/fixtures/README.md). */
+const schemaFile = new URL('../../fixtures/openclaw/protocol.schema.json', import.meta.url);
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { methods: Record<string, unknown> };
 
 /** Method name → the official params definition. */
