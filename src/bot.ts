@@ -1,27 +1,23 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
+import type { CommandDeps } from './commands/command-context.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
-import { DeviceIdentity } from './gateway/device-identity.js';
-import { GatewayClient } from './gateway/gateway-client.js';
-import { NodeManager } from './gateway/nodes.js';
+import { DomainEvents } from './events/domain-events.js';
 import { HealthServer } from './http/health-server.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { PairingDecider } from './pairing/decider.js';
 import { createFingerprinter } from './pairing/fingerprint.js';
-import { PairingWatcher } from './pairing/pairing-watcher.js';
-import { SqliteStore } from './pairing/sqlite-store.js';
-import type { PairingStore } from './pairing/store.js';
 import { CommandPolicy } from './policy/command-policy.js';
+import { createGatewayRuntime } from './runtime/create-gateway.js';
+import { Gateways } from './runtime/gateways.js';
 import type { CardContext } from './slack/blocks/pairing-card.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
-import { CardPublisher } from './slack/card-publisher.js';
-import type { CommandDeps } from './slack/commands/command-context.js';
-import { NodeDirectory } from './slack/commands/node-directory.js';
-import { GatewayAlerts } from './slack/gateway-alerts.js';
+import { CardSync } from './slack/delivery/card-sync.js';
+import { DeliveryLoop } from './slack/delivery/delivery-loop.js';
+import { OutboxDelivery } from './slack/delivery/outbox-delivery.js';
+import { SlackCalls } from './slack/delivery/slack-calls.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
 import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
 import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
@@ -37,26 +33,27 @@ import {
   type SlackIdentity,
 } from './slack/slack-app.js';
 import { appTokenFix, botTokenFix, describeSlackError } from './slack/slack-errors.js';
-import { loadOrCreateSecret } from './state/install-secret.js';
 import { prepareStateDir } from './state/state-dir.js';
+import type { Storage } from './storage/ports.js';
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 
 export interface BotOptions {
   config: Config;
   log: Logger;
-  /** Defaults to SQLite in STATE_DIR; tests may pass `new SqliteStore(':memory:')`. */
-  store?: PairingStore;
+  /** Defaults to SQLite in STATE_DIR; tests may pass the memory storage. */
+  storage?: Storage;
   nowMs?: () => number;
   reconcileIntervalMs?: number;
+  supersedeGraceMs?: number;
 }
 
 /** Everything running, for `main.ts` and for tests that drive the whole bot in-process. */
 export interface Bot {
   readonly port: number;
-  readonly gateway: GatewayClient;
-  readonly nodes: NodeManager;
-  readonly store: PairingStore;
-  readonly publisher: CardPublisher;
-  readonly watcher: PairingWatcher;
+  readonly gateways: Gateways;
+  readonly storage: Storage;
+  readonly delivery: DeliveryLoop;
+  readonly events: DomainEvents;
   readonly metrics: Metrics;
   readonly slack: SlackIdentity;
   stop(): Promise<void>;
@@ -87,7 +84,7 @@ export async function verifySlackAuth(config: Config, log: Logger): Promise<Slac
   };
 }
 
-/** Warns (and keeps running: the bot may be invited later) when the pairing channel is not one the bot can post in. */
+/** Warns (and keeps running: the bot may be invited later) when a pairing channel is not one the bot can post in. */
 async function checkPairingChannel(client: WebClient, channel: string, log: Logger): Promise<void> {
   try {
     const info = await client.conversations.info({ channel });
@@ -105,91 +102,98 @@ async function checkPairingChannel(client: WebClient, channel: string, log: Logg
   }
 }
 
-/** Composition root: gateway session, store, pairing domain, Slack app and HTTP endpoints, started in that order. */
+/** Composition root: storage, one runtime per gateway, Slack app, delivery loop and HTTP endpoints. */
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
   const nowMs = options.nowMs ?? Date.now;
   const metrics = createMetrics();
   await prepareStateDir(config.stateDir);
-  const identity = await DeviceIdentity.loadOrCreate(config.stateDir, nowMs);
-  const store = options.store ?? SqliteStore.open(config.stateDir);
-  const fingerprint = createFingerprinter(await loadOrCreateSecret(path.join(config.stateDir, 'fingerprint.key')));
+  const storage = options.storage ?? openSqliteStorage(config.stateDir);
+  const fingerprint = createFingerprinter(await storage.identities.installSecret());
   const slack = await verifySlackAuth(config, log);
   log.info({ team: slack.teamId, bot: slack.botUserId }, 'Slack auth ok');
 
-  const gateway = new GatewayClient({
-    url: config.gateway.url,
-    auth: config.gateway.auth,
-    scopes: config.gateway.scopes,
-    displayName: config.gateway.clientName,
-    signer: identity,
-    log: log.child({ component: 'gateway' }),
-    nowMs,
-  });
-  const nodes = new NodeManager(gateway);
   const { app, httpListener } = createSlackApp(config, slack, log);
-  const audit = new AuditLog(store, log.child({ component: 'audit' }), nowMs);
+  const domain = new DomainEvents(log.child({ component: 'events' }));
+  const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }), nowMs);
   const policy = new CommandPolicy({
     ordinary: config.access.ordinaryCommands,
     allowSystemRun: config.access.allowSystemRun,
   });
-  const deciders = { approvers: config.access.approvers.length, admins: config.access.admins.length };
-  const cardContext = (): CardContext => ({ deciders, policy, nowMs: nowMs() });
   const principals = new Principals(app.client, log.child({ component: 'principals' }));
-  const publisher = new CardPublisher({
-    client: app.client,
-    store,
-    channel: config.pairing.channel,
-    log: log.child({ component: 'cards' }),
-    context: () => ({ deciders, policy }),
-    canReadHistory: (channel) => canReadHistory(slack, channel),
-    onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
-    nowMs,
-  });
-  const watcher: PairingWatcher = new PairingWatcher({
-    gateway: nodes,
-    events: gateway,
-    store,
-    audit,
-    fingerprint,
-    log: log.child({ component: 'pairing' }),
-    onChange: () => publisher.schedule(),
-    onReconciled: (): Promise<void> => decider.resumeClaims(),
-    reconcileIntervalMs: options.reconcileIntervalMs,
-    nowMs,
-  });
-  const decider: PairingDecider = new PairingDecider({
-    gateway: nodes,
-    store,
-    audit,
+  const multiple = config.gateways.length > 1;
+  const runtimes = [];
+  for (const gateway of config.gateways) {
+    runtimes.push(
+      await createGatewayRuntime(gateway, {
+        storage,
+        audit,
+        domain,
+        policy,
+        fingerprint,
+        access: config.access,
+        isMember: principals.isMember,
+        log,
+        alertAfterMs: config.pairing.alertAfterMs,
+        label: multiple ? gateway.id : undefined,
+        reconcileIntervalMs: options.reconcileIntervalMs,
+        supersedeGraceMs: options.supersedeGraceMs,
+        nowMs,
+      }),
+    );
+  }
+  const gateways = new Gateways(runtimes);
+  const deciders = { approvers: config.access.approvers.length, admins: config.access.admins.length };
+  const cardContext = (): CardContext => ({
+    deciders,
     policy,
-    watcher,
-    access: config.access,
-    isMember: principals.isMember,
-    fingerprint,
-    log: log.child({ component: 'decisions' }),
-    onChange: () => publisher.schedule(),
-    onOutcome: (outcome) => metrics.decisions.inc({ outcome }),
-    nowMs,
+    nowMs: nowMs(),
+    gatewayLabel: (id) => gateways.label(id),
   });
 
+  const slackCalls = new SlackCalls({
+    client: app.client,
+    log: log.child({ component: 'delivery' }),
+    canReadHistory: (channel) => canReadHistory(slack, channel),
+    onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
+  });
+  const channelOf = (id: string) => gateways.get(id)?.config.pairingChannel ?? config.gateways[0]?.pairingChannel ?? '';
+  const delivery: DeliveryLoop = new DeliveryLoop({
+    sources: [
+      new CardSync({
+        slack: slackCalls,
+        storage,
+        channelOf,
+        log: log.child({ component: 'cards' }),
+        context: cardContext,
+        again: () => delivery.requestAnotherPass(),
+        nowMs,
+      }),
+      new OutboxDelivery({ slack: slackCalls, storage, nowMs }),
+    ],
+    log: log.child({ component: 'delivery' }),
+    nowMs,
+  });
+  for (const type of ['request.seen', 'request.changed', 'request.resolved', 'delivery.queued'] as const) {
+    domain.on(type, () => delivery.schedule());
+  }
+  domain.on('decision.made', (e) => metrics.decisions.inc({ outcome: e.outcome, gateway: e.key.gateway }));
+  domain.on('gateway.down', (e) => metrics.gatewayReconnects.inc({ gateway: e.gateway }));
+
   registerWorkspaceGuard(app, slack, log);
-  const modals = new ReviewModals({ store, context: cardContext, log: log.child({ component: 'modals' }) });
+  const modals = new ReviewModals({ storage, context: cardContext, log: log.child({ component: 'modals' }) });
   registerPairingReview(app, { modals, log: log.child({ component: 'clicks' }) });
   registerPairingDecision(app, {
-    decider,
+    gateways,
     audit,
     modals,
     log: log.child({ component: 'clicks' }),
-    syncCards: () => publisher.sync(),
+    syncCards: () => delivery.sync(),
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
   });
   const commandDeps: CommandDeps = {
-    nodes,
-    directory: new NodeDirectory(nodes),
-    gatewayStatus: () => gateway.getStatus(),
-    store,
-    decider,
+    gateways,
+    storage,
     audit,
     isMember: principals.isMember,
     access: config.access,
@@ -198,7 +202,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log: log.child({ component: 'commands' }),
     nowMs,
     newId: () => crypto.randomUUID(),
-    syncCards: () => publisher.sync(),
+    syncCards: () => delivery.sync(),
   };
   registerOpenclawCommand(app, commandDeps, (ms) => metrics.commandAck.observe(ms / 1000));
   registerNodesPage(app, commandDeps);
@@ -212,32 +216,28 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     registry: metrics.registry,
     fallback: httpListener,
     readiness: () => {
-      const status = gateway.getStatus();
-      return {
-        ready: status.state === 'connected',
-        detail: { gateway: status.state, since: new Date(status.sinceMs).toISOString(), lastError: status.lastError },
-      };
+      const each = Object.fromEntries(
+        gateways.all().map((g) => {
+          const s = g.client.getStatus();
+          return [g.id, { state: s.state, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError }];
+        }),
+      );
+      // Ready while Slack works (the bot starts only after auth.test) and at least one gateway session is up.
+      return { ready: gateways.all().some((g) => g.client.isConnected), detail: { gateways: each } };
     },
-    beforeMetrics: () => {
-      const status = gateway.getStatus();
-      metrics.gatewayConnected.set(status.state === 'connected' ? 1 : 0);
-      if (status.lastFrameAtMs) metrics.gatewayLastEventAge.set((nowMs() - status.lastFrameAtMs) / 1000);
-      metrics.pendingRequests.set(store.listByStatus('pending').length);
+    beforeMetrics: async () => {
+      const pending = await storage.requests.listByStatus('pending');
+      for (const g of gateways.all()) {
+        const status = g.client.getStatus();
+        metrics.gatewayConnected.set({ gateway: g.id }, status.state === 'connected' ? 1 : 0);
+        if (status.lastFrameAtMs)
+          metrics.gatewayLastEventAge.set({ gateway: g.id }, (nowMs() - status.lastFrameAtMs) / 1000);
+        metrics.pendingRequests.set({ gateway: g.id }, pending.filter((r) => r.gateway === g.id).length);
+      }
     },
-  });
-  const alerts = new GatewayAlerts({
-    client: app.client,
-    channel: config.pairing.channel,
-    log: log.child({ component: 'alerts' }),
-    alertAfterMs: config.pairing.alertAfterMs,
-    nowMs,
-  });
-  gateway.onStateChange((s) => {
-    if (s.state === 'reconnecting') metrics.gatewayReconnects.inc();
-    alerts.onStatus(s);
   });
 
-  watcher.start();
+  for (const g of gateways.all()) await g.watcher.start();
   const port = await server.start();
   if (config.slack.socketMode) {
     try {
@@ -249,31 +249,38 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       });
     }
   }
-  void checkPairingChannel(app.client, config.pairing.channel, log.child({ component: 'slack' }));
-  gateway.start();
-  publisher.schedule(0);
-  log.info({ port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'openclaw-slack-ops started');
+  for (const channel of new Set(config.gateways.map((g) => g.pairingChannel))) {
+    void checkPairingChannel(app.client, channel, log.child({ component: 'slack' }));
+  }
+  for (const g of gateways.all()) g.client.start();
+  delivery.schedule(0);
+  log.info(
+    { port, mode: config.slack.socketMode ? 'socket' : 'http', gateways: gateways.ids() },
+    'openclaw-slack-ops started',
+  );
 
   return {
     port,
-    gateway,
-    nodes,
-    store,
-    publisher,
-    watcher,
+    gateways,
+    storage,
+    delivery,
+    events: domain,
     metrics,
     slack,
     async stop() {
-      // Stop taking new work, finish what is in flight (bounded), then close the gateway session and the store.
+      // Stop taking new work, finish what is in flight (bounded), then close the gateway sessions and the store.
       if (config.slack.socketMode) await app.stop();
       const serverClosed = server.stop();
-      watcher.stop();
-      await decider.drain(5_000);
-      await publisher.stop(5_000);
-      await alerts.stop();
-      await gateway.stop();
+      for (const g of gateways.all()) {
+        g.watcher.stop();
+        g.alerts.stop();
+      }
+      await Promise.all(gateways.all().map((g) => g.decider.drain(5_000)));
+      await Promise.all(gateways.all().map((g) => g.watcher.idle()));
+      await delivery.stop(5_000);
+      await Promise.all(gateways.all().map((g) => g.client.stop()));
       await serverClosed;
-      store.close();
+      await storage.close();
     },
   };
 }

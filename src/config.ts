@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod/v4';
+import { type GatewayConfig, gatewayVariables, parseGatewayList } from './config/gateways.js';
 import { ConfigError } from './errors.js';
+
+export type { GatewayConfig } from './config/gateways.js';
 
 /** Scopes the bot asks for by default: read for queries, write for invoke, pairing and admin for approvals. */
 export const DEFAULT_OPERATOR_SCOPES = [
@@ -56,14 +59,11 @@ const schema = z.object({
   OPENCLAW_GATEWAY_PASSWORD: z.string().optional(),
   OPENCLAW_GATEWAY_SCOPES: list('an operator scope such as operator.read', /^operator\.[a-z.]+$/),
   OPENCLAW_CLIENT_NAME: z.string().max(64).default('openclaw-slack-ops'),
+  OPENCLAW_GATEWAYS: z.string().optional(),
   OPENCLAW_PAIRING_CHANNEL: z
-    .string({
-      error: (issue) =>
-        issue.input === undefined
-          ? 'required: the channel id (C… or G…) where pairing cards are posted'
-          : 'must be text',
-    })
-    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)'),
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)')
+    .optional(),
   OPENCLAW_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_ADMINS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_INVOKERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
@@ -96,7 +96,8 @@ const REQUIRED = ['SLACK_BOT_TOKEN', 'OPENCLAW_PAIRING_CHANNEL'] as const;
 /** Problems the schema cannot see: placeholders left from .env.example, required values emptied by a comment. */
 function checkPlaceholders(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  for (const name of CONFIG_VARIABLES) {
+  const ids = (env.OPENCLAW_GATEWAYS ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const name of [...CONFIG_VARIABLES, ...gatewayVariables(ids)]) {
     const items = (env[name] ?? '').split(/[\s,]+/).filter(Boolean);
     for (const item of items) {
       const wanted = PLACEHOLDERS[item];
@@ -121,10 +122,14 @@ function checkCombinations(input: Record<string, string | undefined>): string[] 
   if (!input.SLACK_APP_TOKEN && !input.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_APP_TOKEN: set SLACK_APP_TOKEN (xapp-…, Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)');
   }
+  if (input.OPENCLAW_GATEWAYS) return problems;
   if (!input.OPENCLAW_GATEWAY_TOKEN && !input.OPENCLAW_GATEWAY_PASSWORD) {
     problems.push(
       'OPENCLAW_GATEWAY_TOKEN: set OPENCLAW_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_PASSWORD): the gateway auth secret',
     );
+  }
+  if (!input.OPENCLAW_PAIRING_CHANNEL && !problems.some((p) => p.startsWith('OPENCLAW_PAIRING_CHANNEL'))) {
+    problems.push('OPENCLAW_PAIRING_CHANNEL: required: the channel id (C… or G…) where pairing cards are posted');
   }
   return problems;
 }
@@ -139,13 +144,9 @@ export interface Config {
     readonly socketMode: boolean;
   };
   readonly http: { readonly port: number };
-  readonly gateway: {
-    readonly url: string;
-    readonly auth: { readonly token: string } | { readonly password: string };
-    readonly scopes: readonly string[];
-    readonly clientName: string;
-  };
-  readonly pairing: { readonly channel: string; readonly alertAfterMs: number };
+  /** The gateways to keep sessions to (at least one; `default` for the single-gateway variables). */
+  readonly gateways: readonly GatewayConfig[];
+  readonly pairing: { readonly alertAfterMs: number };
   readonly access: {
     readonly approvers: readonly string[];
     readonly admins: readonly string[];
@@ -168,6 +169,16 @@ export function loadStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.STATE_DIR?.trim() || './data');
 }
 
+type Parsed = z.infer<typeof schema>;
+
+function resolveListed(e: Parsed, env: NodeJS.ProcessEnv) {
+  return parseGatewayList(e.OPENCLAW_GATEWAYS ?? '', env, {
+    scopes: e.OPENCLAW_GATEWAY_SCOPES.length > 0 ? e.OPENCLAW_GATEWAY_SCOPES : [...DEFAULT_OPERATOR_SCOPES],
+    clientName: e.OPENCLAW_CLIENT_NAME,
+    pairingChannel: e.OPENCLAW_PAIRING_CHANNEL,
+  });
+}
+
 /** Parses `env` (empty strings count as unset); throws ConfigError naming every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string | undefined> = Object.fromEntries(
@@ -184,9 +195,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           .map((issue) => `${String(issue.path[0] ?? 'config')}: ${issue.message}`)
           .filter((p) => !named.has(p.split(':')[0]))),
     ...checkCombinations(input),
-  ];
+  ].filter((p) => !named.has(p.split(':')[0]) || special.includes(p));
+  const listed = parsed.success && input.OPENCLAW_GATEWAYS ? resolveListed(parsed.data, env) : undefined;
+  problems.push(...(listed?.problems ?? []).filter((p) => !named.has(p.split(':')[0])));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const gateways: GatewayConfig[] = listed?.gateways ?? [
+    {
+      id: 'default',
+      url: e.OPENCLAW_GATEWAY_URL,
+      auth: e.OPENCLAW_GATEWAY_TOKEN
+        ? { token: e.OPENCLAW_GATEWAY_TOKEN }
+        : { password: e.OPENCLAW_GATEWAY_PASSWORD ?? '' },
+      scopes: e.OPENCLAW_GATEWAY_SCOPES.length > 0 ? e.OPENCLAW_GATEWAY_SCOPES : [...DEFAULT_OPERATOR_SCOPES],
+      clientName: e.OPENCLAW_CLIENT_NAME,
+      pairingChannel: e.OPENCLAW_PAIRING_CHANNEL ?? '',
+    },
+  ];
   return Object.freeze({
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
@@ -196,15 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       socketMode: e.SLACK_APP_TOKEN !== undefined,
     },
     http: { port: e.PORT },
-    gateway: {
-      url: e.OPENCLAW_GATEWAY_URL,
-      auth: e.OPENCLAW_GATEWAY_TOKEN
-        ? { token: e.OPENCLAW_GATEWAY_TOKEN }
-        : { password: e.OPENCLAW_GATEWAY_PASSWORD ?? '' },
-      scopes: e.OPENCLAW_GATEWAY_SCOPES.length > 0 ? e.OPENCLAW_GATEWAY_SCOPES : [...DEFAULT_OPERATOR_SCOPES],
-      clientName: e.OPENCLAW_CLIENT_NAME,
-    },
-    pairing: { channel: e.OPENCLAW_PAIRING_CHANNEL, alertAfterMs: e.OPENCLAW_ALERT_AFTER_MS },
+    gateways,
+    pairing: { alertAfterMs: e.OPENCLAW_ALERT_AFTER_MS },
     access: {
       approvers: e.OPENCLAW_APPROVERS,
       admins: e.OPENCLAW_ADMINS,

@@ -6,7 +6,7 @@ import { loadConfig, loadStateDir } from './config.js';
 import { formatChecklist, passed, runDoctor } from './doctor/run-doctor.js';
 import { ConfigError, StartupError } from './errors.js';
 import { createLogger } from './logger.js';
-import { SqliteStore } from './pairing/sqlite-store.js';
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 
 /** `node dist/main.js doctor`: prints the checklist, exits 1 on any ✗ (⚠ warnings alone exit 0). */
 async function doctor(): Promise<void> {
@@ -23,7 +23,7 @@ async function doctor(): Promise<void> {
 }
 
 /** `node dist/main.js audit [--since 24h] [--json]`: prints the audit log of STATE_DIR, oldest first. */
-function audit(argv: readonly string[]): void {
+async function audit(argv: readonly string[]): Promise<void> {
   const parsed = parseAuditArgs(argv, Date.now());
   if (!parsed.ok) {
     process.stderr.write(`${parsed.error}\n`);
@@ -34,9 +34,9 @@ function audit(argv: readonly string[]): void {
     process.stderr.write(`No audit log: ${path.join(stateDir, 'state.db')} does not exist (is STATE_DIR right?)\n`);
     process.exit(1);
   }
-  const store = SqliteStore.open(stateDir);
-  const rows = store.listAudit(Number.MAX_SAFE_INTEGER, parsed.args.sinceMs ?? 0);
-  store.close();
+  const storage = openSqliteStorage(stateDir);
+  const rows = await storage.audit.list(Number.MAX_SAFE_INTEGER, parsed.args.sinceMs ?? 0);
+  await storage.close();
   const format = parsed.args.json ? formatAuditJson : formatAuditText;
   process.stdout.write(rows.map((row) => `${format(row)}\n`).join(''));
 }

@@ -9,27 +9,31 @@ export function createMetrics() {
     gatewayConnected: new Gauge({
       name: 'openclaw_gateway_connected',
       help: '1 while the gateway session is up',
+      labelNames: ['gateway'] as const,
       registers: [registry],
     }),
     gatewayReconnects: new Counter({
       name: 'openclaw_gateway_reconnects_total',
       help: 'Gateway reconnects',
+      labelNames: ['gateway'] as const,
       registers: [registry],
     }),
     gatewayLastEventAge: new Gauge({
       name: 'openclaw_gateway_last_frame_age_seconds',
       help: 'Seconds since the last frame from the gateway',
+      labelNames: ['gateway'] as const,
       registers: [registry],
     }),
     pendingRequests: new Gauge({
       name: 'openclaw_pairing_pending_requests',
       help: 'Pairing requests waiting for a decision',
+      labelNames: ['gateway'] as const,
       registers: [registry],
     }),
     decisions: new Counter({
       name: 'openclaw_pairing_decisions_total',
       help: 'Pairing decisions by outcome',
-      labelNames: ['outcome'] as const,
+      labelNames: ['outcome', 'gateway'] as const,
       registers: [registry],
     }),
     commandAck: new Histogram({

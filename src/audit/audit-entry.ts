@@ -35,12 +35,3 @@ export interface AuditQuery {
   /** Only rows at or after this time. */
   readonly sinceMs?: number | undefined;
 }
-
-/** The storage port of the audit log. */
-export interface AuditStore {
-  /** Appends a row and returns its id; throws when it cannot be written. */
-  appendAudit(entry: AuditEntry): number;
-  /** Replaces an intent row's outcome (only rows still at `intent`). */
-  completeAudit(id: number, outcome: Exclude<AuditOutcome, 'intent'>, detail: string | undefined, atMs: number): void;
-  listAudit(limit: number, sinceMs?: number): AuditEntry[];
-}

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../errors.js';
-import type { AuditEntry, AuditOutcome, AuditStore } from './audit-entry.js';
+import type { AuditStore } from '../storage/ports.js';
+import type { AuditEntry, AuditOutcome } from './audit-entry.js';
 
 /** An intent row waiting for its outcome. */
 export interface AuditIntent {
   /** Records how the action ended; a failure to record is logged, never thrown (the action already happened). */
-  complete(outcome: Exclude<AuditOutcome, 'intent'>, detail?: string): void;
+  complete(outcome: Exclude<AuditOutcome, 'intent'>, detail?: string): Promise<void>;
 }
 
 type NewEntry = Omit<AuditEntry, 'id' | 'atMs' | 'outcome' | 'completedAtMs'>;
@@ -19,9 +20,9 @@ export class AuditLog {
   ) {}
 
   /** Records a finished action (a refusal, an outside resolution); a failed write is logged at error. */
-  record(entry: NewEntry & { outcome: Exclude<AuditOutcome, 'intent'> }): void {
+  async record(entry: NewEntry & { outcome: Exclude<AuditOutcome, 'intent'> }): Promise<void> {
     try {
-      this.store.appendAudit({ ...entry, atMs: this.nowMs() });
+      await this.store.append({ ...entry, atMs: this.nowMs() });
     } catch (err) {
       this.log.error({ err, audit: summary(entry) }, 'could not write an audit row');
     }
@@ -32,21 +33,21 @@ export class AuditLog {
    * Writes the intent row before an action that changes something. Throws AUDIT_UNAVAILABLE when it cannot be
    * written: the caller must then refuse and call nothing.
    */
-  begin(entry: NewEntry): AuditIntent {
+  async begin(entry: NewEntry): Promise<AuditIntent> {
     let id: number;
     try {
-      id = this.store.appendAudit({ ...entry, atMs: this.nowMs(), outcome: 'intent' });
+      id = await this.store.append({ ...entry, atMs: this.nowMs(), outcome: 'intent' });
     } catch (err) {
       this.log.error({ err, audit: summary(entry) }, 'could not write an audit intent; the action is refused');
       throw new AppError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit log cannot be written', { cause: err });
     }
     let done = false;
     return {
-      complete: (outcome, detail) => {
+      complete: async (outcome, detail) => {
         if (done) return;
         done = true;
         try {
-          this.store.completeAudit(id, outcome, detail, this.nowMs());
+          await this.store.complete(id, outcome, detail, this.nowMs());
         } catch (err) {
           this.log.error({ err, auditId: id, outcome }, 'could not record an audited outcome; the row stays at intent');
         }

@@ -1,6 +1,6 @@
 /** Finds the node a user means: by id, unique id prefix, display name or IP. */
 import type { NodeInfo } from '../gateway/schemas.js';
-import { suggest } from './suggest.js';
+import { suggest } from './parse/suggest.js';
 
 /** Shortest id prefix accepted on its own. */
 export const MIN_ID_PREFIX = 6;

@@ -1,8 +1,9 @@
-import type { Config } from '../config.js';
+import type { Config, GatewayConfig } from '../config.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
 import type { Logger } from '../logger.js';
+import { FileIdentityStore } from '../storage/sqlite/file-identities.js';
 import { type CheckResult, fail, ok, warn } from './checklist.js';
 
 /** How long the doctor waits for the handshake. */
@@ -23,14 +24,26 @@ function firstOutcome(client: GatewayClient): Promise<'connected' | 'paused' | '
   });
 }
 
-/** Gateway: handshake (with the reason and fix when it fails), granted scopes, operator.admin. */
-export async function checkGateway(config: Config, log: Logger): Promise<CheckResult[]> {
-  const identity = await DeviceIdentity.loadOrCreate(config.stateDir);
+/** Every gateway: handshake, scopes, operator.admin; names carry the gateway id when there are several. */
+export async function checkGateways(config: Config, log: Logger): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const gateway of config.gateways) {
+    const named = config.gateways.length > 1;
+    for (const r of await checkGateway(config, gateway, log)) {
+      results.push(named ? { ...r, name: `${r.name} (${gateway.id})` } : r);
+    }
+  }
+  return results;
+}
+
+/** One gateway: handshake (with the reason and fix when it fails), granted scopes, operator.admin. */
+async function checkGateway(config: Config, gateway: GatewayConfig, log: Logger): Promise<CheckResult[]> {
+  const identity = await DeviceIdentity.loadOrCreate(new FileIdentityStore(config.stateDir), gateway.id);
   const client = new GatewayClient({
-    url: config.gateway.url,
-    auth: config.gateway.auth,
-    scopes: config.gateway.scopes,
-    displayName: config.gateway.clientName,
+    url: gateway.url,
+    auth: gateway.auth,
+    scopes: gateway.scopes,
+    displayName: gateway.clientName,
     signer: identity,
     log,
   });
@@ -39,16 +52,15 @@ export async function checkGateway(config: Config, log: Logger): Promise<CheckRe
   if ((await settled) !== 'connected') {
     const status = client.getStatus();
     await client.stop();
-    if (status.pause)
-      return [fail('gateway handshake', `${config.gateway.url}: ${status.pause.reason}`, status.pause.hint)];
+    if (status.pause) return [fail('gateway handshake', `${gateway.url}: ${status.pause.reason}`, status.pause.hint)];
     const reached = status.lastFrameAtMs !== undefined;
     return [
       fail(
         'gateway handshake',
-        `${config.gateway.url}: ${status.lastError ?? status.state}`,
+        `${gateway.url}: ${status.lastError ?? status.state}`,
         reached
           ? 'the gateway answered but no session came up: check OPENCLAW_GATEWAY_TOKEN and the gateway log'
-          : `nothing answers at ${config.gateway.url}: is the gateway running, and is OPENCLAW_GATEWAY_URL its address (default port 18789)?`,
+          : `nothing answers at ${gateway.url}: is the gateway running, and is OPENCLAW_GATEWAY_URL its address (default port 18789)?`,
       ),
     ];
   }
@@ -60,7 +72,7 @@ export async function checkGateway(config: Config, log: Logger): Promise<CheckRe
         `connected to ${client.getStatus().serverVersion ?? 'gateway'} as device ${identity.deviceId.slice(0, 12)}`,
       ),
     ];
-    const missing = config.gateway.scopes.filter((s) => !granted.includes(s));
+    const missing = gateway.scopes.filter((s) => !granted.includes(s));
     results.push(
       missing.length === 0
         ? ok('gateway scopes', granted.join(', '))

@@ -4,7 +4,7 @@ import { type Config, loadConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type CheckResult, fail, ok } from './checklist.js';
-import { checkGateway } from './gateway-checks.js';
+import { checkGateways } from './gateway-checks.js';
 import { checkAccessLists, checkSlack } from './slack-checks.js';
 
 export { type CheckResult, formatChecklist, passed } from './checklist.js';
@@ -23,7 +23,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv, log: Logger): Promise<Ch
   results.push(...checkAccessLists(config));
   results.push(await checkStateDir(config));
   results.push(...(await checkSlack(config, log)));
-  results.push(...(await checkGateway(config, log)));
+  results.push(...(await checkGateways(config, log)));
   return results;
 }
 

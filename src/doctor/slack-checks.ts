@@ -47,7 +47,9 @@ export async function checkSlack(config: Config, log: Logger): Promise<CheckResu
       : fail('Slack scopes', `missing ${missing.join(', ')}`, 'reinstall the app from manifest.yml'),
   );
   if (config.slack.appToken) results.push(await checkAppToken(config.slack.appToken, options));
-  results.push(await checkChannel(client, config.pairing.channel));
+  for (const channel of new Set(config.gateways.map((g) => g.pairingChannel))) {
+    results.push(await checkChannel(client, channel));
+  }
   return results;
 }
 

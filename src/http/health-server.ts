@@ -10,7 +10,7 @@ export interface HealthServerOptions {
   /** HTTP mode: Bolt's listener for everything else (`/slack/events`). */
   fallback?: http.RequestListener | undefined;
   /** Called before `/metrics` renders, to refresh gauges. */
-  beforeMetrics?: () => void;
+  beforeMetrics?: () => void | Promise<void>;
 }
 
 /** One HTTP server for both modes: `/healthz`, `/readyz`, `/metrics`, and Slack's endpoint in HTTP mode. */
@@ -49,7 +49,7 @@ export class HealthServer {
       return send(res, ready ? 200 : 503, { ready, ...detail });
     }
     if (req.method === 'GET' && path === '/metrics') {
-      this.options.beforeMetrics?.();
+      await this.options.beforeMetrics?.();
       const body = await this.options.registry.metrics();
       res.writeHead(200, { 'content-type': this.options.registry.contentType });
       res.end(body);

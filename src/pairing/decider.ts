@@ -1,38 +1,37 @@
 import type { Logger } from 'pino';
-import { AUDIT_UNAVAILABLE_MESSAGE, type AuditIntent, type AuditLog } from '../audit/audit-log.js';
-import {
-  AppError,
-  ErrorCode,
-  GatewayClosedError,
-  GatewayRequestError,
-  GatewayTimeoutError,
-  isGatewayError,
-} from '../errors.js';
+import type { AuditIntent, AuditLog } from '../audit/audit-log.js';
+import { AppError, ErrorCode, type GatewayRequestError, isGatewayError } from '../errors.js';
+import type { DomainEvents } from '../events/domain-events.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
+import { type DecisionClaim, keyString, type RequestKey, type Storage } from '../storage/ports.js';
+import {
+  type ChangeReason,
+  type DecisionFailure,
+  failureOf,
+  isUnknownOutcome,
+  type Refusal,
+} from './decision-failure.js';
 import type { Fingerprinter } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { PairingWatcher } from './pairing-watcher.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
-import type { DecisionClaim, PairingStore } from './store.js';
-import type { PairingRequest, RequestKind, RequestRecord } from './types.js';
+import type { PairingRequest, RequestRecord } from './types.js';
 
-export interface DecisionInput {
-  kind: RequestKind;
-  requestId: string;
-  /** Fingerprint of the surface the clicker saw. */
-  fingerprint: string;
-  userId: string;
-  decision: 'approve' | 'reject';
+/** One click: which request (on which gateway), the fingerprint of the surface shown, who, and what. */
+export interface DecisionInput extends RequestKey {
+  readonly fingerprint: string;
+  readonly userId: string;
+  readonly decision: 'approve' | 'reject';
 }
 
-/** Every way a click can end; the Slack layer turns each into words. */
+/** Every way a click can end, as codes; the Slack layer (decision-notes.ts) turns each into words. */
 export type DecisionResult =
   | { outcome: 'decided'; record: RequestRecord }
-  | { outcome: 'refused'; reason: string }
+  | { outcome: 'refused'; refusal: Refusal }
   | { outcome: 'unknown' }
   | { outcome: 'already'; record: RequestRecord; claim?: DecisionClaim | undefined }
-  | { outcome: 'changed'; record: RequestRecord | undefined; reason: string }
-  | { outcome: 'failed'; record: RequestRecord; message: string };
+  | { outcome: 'changed'; record: RequestRecord | undefined; reason: ChangeReason }
+  | { outcome: 'failed'; record: RequestRecord; failure: DecisionFailure };
 
 export interface AccessLists {
   readonly approvers: readonly string[];
@@ -40,9 +39,12 @@ export interface AccessLists {
 }
 
 export interface PairingDeciderOptions {
+  /** Id of the gateway this decider calls. */
+  gatewayId: string;
   gateway: PairingGateway;
-  store: PairingStore;
+  storage: Pick<Storage, 'requests' | 'claims' | 'outbox'>;
   audit: AuditLog;
+  domain: DomainEvents;
   /** Which requests need an admin (admin-sensitive commands, scopes or roles). */
   policy: Pick<CommandPolicy, 'isAdminSensitive'>;
   watcher: Pick<PairingWatcher, 'reconcile'>;
@@ -51,11 +53,11 @@ export interface PairingDeciderOptions {
   /** The install's keyed fingerprint of a request's surface. */
   fingerprint: Fingerprinter;
   log: Logger;
-  onChange: () => void;
-  /** Observes every click's outcome (metrics). */
-  onOutcome?: (outcome: DecisionResult['outcome']) => void;
   nowMs?: () => number;
 }
+
+/** An interrupted decision older than this is dropped instead of applied when the gateway is back. */
+const CLAIM_MAX_AGE_MS = 10 * 60_000;
 
 /** Applies approve/reject clicks exactly once, only to the surface that was shown, only for allowed users. */
 export class PairingDecider {
@@ -73,53 +75,51 @@ export class PairingDecider {
     while (this.inflight.size > 0 && this.nowMs() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Who may decide this request, as a sentence for refusals and cards. */
-  async authorize(userId: string, request: PairingRequest): Promise<{ ok: true } | { ok: false; reason: string }> {
+  /** Whether `userId` may decide `request` now; a refusal says why as a code. */
+  async authorize(userId: string, request: PairingRequest): Promise<{ ok: true } | { ok: false; refusal: Refusal }> {
     const { approvers, admins } = this.options.access;
     const adminOnly = this.options.policy.isAdminSensitive(request);
     if (await this.options.isMember(userId, admins)) return { ok: true };
     if (!adminOnly && (await this.options.isMember(userId, approvers))) return { ok: true };
-    if (approvers.length === 0 && admins.length === 0) {
-      return { ok: false, reason: 'nobody may decide pairing requests yet: set OPENCLAW_APPROVERS / OPENCLAW_ADMINS' };
-    }
-    return {
-      ok: false,
-      reason: adminOnly
-        ? 'this request grants admin-sensitive access (commands not on the harmless list, or more than read-only scopes), so only OPENCLAW_ADMINS may decide it'
-        : 'only OPENCLAW_APPROVERS or OPENCLAW_ADMINS may decide pairing requests',
-    };
+    if (approvers.length === 0 && admins.length === 0) return { ok: false, refusal: 'nobody-configured' };
+    return { ok: false, refusal: adminOnly ? 'needs-admin' : 'needs-approver' };
   }
 
   /** Authorizes, claims, re-checks the surface, calls the gateway, and records the outcome. */
   async decide(input: DecisionInput): Promise<DecisionResult> {
     const result = await this.decideOnce(input);
-    this.options.onOutcome?.(result.outcome);
+    this.options.domain.emit({
+      type: 'decision.made',
+      key: input,
+      decision: input.decision,
+      userId: input.userId,
+      outcome: result.outcome,
+    });
     return result;
   }
 
   private async decideOnce(input: DecisionInput): Promise<DecisionResult> {
-    const { store } = this.options;
-    const record = store.get(input.kind, input.requestId);
+    const { storage } = this.options;
+    const record = await storage.requests.get(input);
     if (!record) return { outcome: 'unknown' };
     const allowed = await this.authorize(input.userId, record.request);
     if (!allowed.ok) {
-      this.audit(input, 'refused', allowed.reason);
-      return { outcome: 'refused', reason: allowed.reason };
+      await this.audit(input, record, 'refused', allowed.refusal);
+      return { outcome: 'refused', refusal: allowed.refusal };
     }
     if (record.status !== 'pending') {
-      this.audit(input, 'already', `already ${record.status}`);
+      await this.audit(input, record, 'already', `already ${record.status}`);
       return { outcome: 'already', record };
     }
     if (input.fingerprint !== record.fingerprint) {
       // The click carries a surface this bot never showed for the current record: an outdated card, or a forgery.
-      const reason = 'the card you clicked is out of date (the request was re-rendered since); review the current card';
-      this.audit(input, 'changed', reason);
-      return { outcome: 'changed', record, reason };
+      await this.audit(input, record, 'changed', 'outdated-card');
+      return { outcome: 'changed', record, reason: 'outdated-card' };
     }
-    const claim: DecisionClaim = { ...input, claimedAtMs: this.nowMs() };
-    const claimed = store.claim(claim);
+    const claim: DecisionClaim = { ...keyOfInput(input), ...pick(input), claimedAtMs: this.nowMs() };
+    const claimed = await storage.claims.claim(claim);
     if (!claimed.ok) {
-      this.audit(input, 'already', `claimed by ${claimed.existing.userId}`);
+      await this.audit(input, record, 'already', `claimed by ${claimed.existing.userId}`);
       return { outcome: 'already', record, claim: claimed.existing };
     }
     return this.execute(claim, record);
@@ -130,64 +130,63 @@ export class PairingDecider {
    * gateway answered) or by a call that timed out or lost its connection. Safe to call often.
    */
   async resumeClaims(): Promise<void> {
-    for (const claim of this.options.store.listClaims()) {
-      if (this.inflight.has(keyOf(claim))) continue;
-      const record = this.options.store.get(claim.kind, claim.requestId);
+    const { storage, gatewayId } = this.options;
+    for (const claim of await storage.claims.list(gatewayId)) {
+      if (this.inflight.has(keyString(claim))) continue;
+      const record = await storage.requests.get(claim);
       if (record?.status !== 'pending') {
-        this.options.store.releaseClaim(claim.kind, claim.requestId);
+        await storage.claims.release(claim);
         continue;
       }
       await this.execute(claim, record, true);
     }
   }
 
-  /** A resumed claim runs on today's authority: the clicker must still be allowed to decide the current request. */
-  private async reauthorize(claim: DecisionClaim, current: PairingRequest): Promise<DecisionResult | undefined> {
-    const allowed = await this.authorize(claim.userId, current);
-    if (allowed.ok) return undefined;
-    const { store } = this.options;
-    store.releaseClaim(claim.kind, claim.requestId);
-    const message = `the ${claim.decision} by ${claim.userId} was not finished: ${allowed.reason}`;
-    store.setError(claim.kind, claim.requestId, message, this.nowMs());
-    this.audit(claim, 'refused', `resumed claim: ${allowed.reason}`);
-    this.options.onChange();
-    return { outcome: 'refused', reason: allowed.reason };
-  }
-
   private async execute(claim: DecisionClaim, record: RequestRecord, resumed = false): Promise<DecisionResult> {
-    const key = keyOf(claim);
-    this.inflight.add(key);
+    const id = keyString(claim);
+    this.inflight.add(id);
     let intent: AuditIntent | undefined;
     try {
       const current = await readPendingRequest(this.options.gateway, claim.kind, claim.requestId, this.nowMs());
       if (!current && resumed) return await this.settleUnknown(claim, record);
       if (current && resumed && this.nowMs() - claim.claimedAtMs > CLAIM_MAX_AGE_MS)
-        return this.dropStale(claim, record);
+        return await this.fail(
+          claim,
+          record,
+          { code: 'dropped-stale', decision: claim.decision, claimedAtMs: claim.claimedAtMs },
+          true,
+        );
       if (!current || this.options.fingerprint(current) !== claim.fingerprint)
         return await this.onChanged(claim, current);
       if (resumed) {
-        const refused = await this.reauthorize(claim, current);
-        if (refused) return refused;
+        // A resumed claim runs on today's authority: the clicker must still be allowed to decide the current request.
+        const allowed = await this.authorize(claim.userId, current);
+        if (!allowed.ok) {
+          const failure: DecisionFailure = {
+            code: 'no-longer-allowed',
+            decision: claim.decision,
+            userId: claim.userId,
+            refusal: allowed.refusal,
+          };
+          await this.fail(claim, record, failure, true);
+          return { outcome: 'refused', refusal: allowed.refusal };
+        }
       }
-      intent = this.options.audit.begin({
+      intent = await this.options.audit.begin({
         ...this.auditTarget(claim, record),
         detail: resumed ? 'resumed' : undefined,
       });
       await this.callGateway(claim);
     } catch (err) {
-      if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)
-        return this.auditUnavailable(claim, record);
+      if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE) {
+        await this.options.storage.claims.release(claim);
+        return { outcome: 'failed', record, failure: { code: 'audit-unavailable' } };
+      }
       return await this.onGatewayError(claim, record, err, intent);
     } finally {
-      this.inflight.delete(key);
+      this.inflight.delete(id);
     }
     return this.applied(claim, record, intent);
-  }
-
-  /** Nothing is sent when the intent row cannot be written. */
-  private auditUnavailable(claim: DecisionClaim, record: RequestRecord): DecisionResult {
-    this.options.store.releaseClaim(claim.kind, claim.requestId);
-    return { outcome: 'failed', record, message: AUDIT_UNAVAILABLE_MESSAGE };
   }
 
   private async callGateway(claim: DecisionClaim): Promise<void> {
@@ -199,28 +198,34 @@ export class PairingDecider {
   }
 
   /** Records a decision the gateway applied, credits the clicker and queues the card update and thread reply. */
-  private applied(claim: DecisionClaim, record: RequestRecord, intent?: AuditIntent): DecisionResult {
-    const { store } = this.options;
+  private async applied(claim: DecisionClaim, record: RequestRecord, intent?: AuditIntent): Promise<DecisionResult> {
+    const { storage } = this.options;
     const now = this.nowMs();
     const status = claim.decision === 'approve' ? 'approved' : 'rejected';
-    store.resolve(claim.kind, claim.requestId, status, { via: 'slack', userId: claim.userId }, now);
-    store.enqueueReply(claim.kind, claim.requestId, now);
-    store.releaseClaim(claim.kind, claim.requestId);
-    if (intent) intent.complete('ok');
-    else this.audit(claim, 'ok', 'confirmed by the gateway after an interrupted call');
-    this.options.onChange();
-    return { outcome: 'decided', record: store.get(claim.kind, claim.requestId) ?? record };
+    await storage.requests.resolve(claim, status, { via: 'slack', userId: claim.userId }, now);
+    await storage.outbox.enqueue({ kind: 'decision-reply', request: keyOfInput(claim) }, now);
+    await storage.claims.release(claim);
+    if (intent) await intent.complete('ok');
+    else await this.audit(claim, record, 'ok', 'confirmed by the gateway after an interrupted call');
+    this.options.domain.emit({ type: 'request.resolved', key: keyOfInput(claim), status });
+    return { outcome: 'decided', record: (await storage.requests.get(claim)) ?? record };
   }
 
-  /** A claim left unfinished for too long is not applied any more: the clicker's intent may be outdated. */
-  private dropStale(claim: DecisionClaim, record: RequestRecord): DecisionResult {
-    const { store } = this.options;
-    store.releaseClaim(claim.kind, claim.requestId);
-    const message = `the ${claim.decision} clicked at ${new Date(claim.claimedAtMs).toISOString()} was never confirmed by the gateway and was dropped; decide again`;
-    store.setError(claim.kind, claim.requestId, message, this.nowMs());
-    this.audit(claim, 'failed', message);
-    this.options.onChange();
-    return { outcome: 'failed', record: store.get(claim.kind, claim.requestId) ?? record, message };
+  /** Releases the claim, shows the failure on the card and audits it. */
+  private async fail(
+    claim: DecisionClaim,
+    record: RequestRecord,
+    failure: DecisionFailure,
+    release: boolean,
+    intent?: AuditIntent,
+  ): Promise<DecisionResult> {
+    const { storage } = this.options;
+    if (release) await storage.claims.release(claim);
+    await storage.requests.setFailure(claim, failure, this.nowMs());
+    if (intent) await intent.complete('failed', failure.code);
+    else await this.audit(claim, record, failure.code === 'no-longer-allowed' ? 'refused' : 'failed', failure.code);
+    this.options.domain.emit({ type: 'request.changed', key: keyOfInput(claim) });
+    return { outcome: 'failed', record: (await storage.requests.get(claim)) ?? record, failure };
   }
 
   /** Our earlier call's outcome was unknown and the request is gone: credit the clicker if it went their way. */
@@ -231,7 +236,7 @@ export class PairingDecider {
   ): Promise<DecisionResult> {
     const approved = await wasApproved(this.options.gateway, record, claim.claimedAtMs);
     if (approved === (claim.decision === 'approve')) return this.applied(claim, record, intent);
-    intent?.complete('changed', 'the gateway no longer knew the request');
+    await intent?.complete('changed', 'the gateway no longer knew the request');
     return this.onChanged(claim, undefined, intent === undefined);
   }
 
@@ -240,19 +245,17 @@ export class PairingDecider {
     current: PairingRequest | undefined,
     audited = true,
   ): Promise<DecisionResult> {
-    const { store } = this.options;
-    store.releaseClaim(claim.kind, claim.requestId);
-    const reason = current
-      ? 'the request changed since the card was shown (its command surface differs); review the updated card'
-      : 'the request is no longer pending on the gateway';
-    if (current)
-      store.updateRequest(claim.kind, claim.requestId, current, this.options.fingerprint(current), this.nowMs());
-    else store.markDirty(claim.kind, claim.requestId);
-    if (audited) this.audit(claim, 'changed', reason);
+    const { storage } = this.options;
+    await storage.claims.release(claim);
+    const reason: ChangeReason = current ? 'surface-changed' : 'not-pending';
+    if (current) await storage.requests.updateRequest(claim, current, this.options.fingerprint(current), this.nowMs());
+    else await storage.requests.markDirty(claim);
+    const record = await storage.requests.get(claim);
+    if (audited) await this.audit(claim, record, 'changed', reason);
     // Not awaited: this can run inside a reconciliation (resumeClaims), which would then wait for itself.
     void this.options.watcher.reconcile('decision found a changed request');
-    this.options.onChange();
-    return { outcome: 'changed', record: store.get(claim.kind, claim.requestId), reason };
+    this.options.domain.emit({ type: 'request.changed', key: keyOfInput(claim) });
+    return { outcome: 'changed', record, reason };
   }
 
   private async onGatewayError(
@@ -261,39 +264,30 @@ export class PairingDecider {
     err: unknown,
     intent: AuditIntent | undefined,
   ): Promise<DecisionResult> {
-    const sent = intent ? 'sent' : 'not sent yet';
-    const { store, log } = this.options;
     if (isGatewayError(err, 'INVALID_REQUEST') && /unknown requestId/.test((err as GatewayRequestError).message)) {
       // "unknown requestId" means gone or already resolved; the lists say which.
-      const settled = await this.settleUnknown(claim, record, intent);
-      return settled;
+      return this.settleUnknown(claim, record, intent);
     }
     // The session was interrupted mid-decision (lost, timed out, or this process stopping): the approve may have
-    // landed, or was acked to the clicker and not sent yet. Keep the claim; it is finished when the gateway answers.
-    // A gateway known to be unreachable at click time (NOT_CONNECTED) or a refusal frees the request instead.
-    const unknownOutcome =
-      err instanceof GatewayTimeoutError ||
-      (err instanceof GatewayClosedError && err.code === ErrorCode.CONNECTION_CLOSED);
-    // A refusal frees the request for another try; an unknown outcome keeps the claim until the lists tell.
-    if (!unknownOutcome) store.releaseClaim(claim.kind, claim.requestId);
-    const message = unknownOutcome
-      ? `the gateway did not confirm the ${claim.decision} (${sent}: ${(err as Error).message}); the bot finishes it when the gateway answers again`
-      : describeDecisionError(err);
-    store.setError(claim.kind, claim.requestId, message, this.nowMs());
-    if (intent) intent.complete('failed', message);
-    else this.audit(claim, 'failed', message);
-    log.warn({ err, requestId: claim.requestId, decision: claim.decision }, 'pairing decision failed');
-    this.options.onChange();
-    return { outcome: 'failed', record: store.get(claim.kind, claim.requestId) ?? record, message };
+    // landed. Keep the claim; it is finished when the gateway answers again. A gateway known to be unreachable at
+    // click time (NOT_CONNECTED) or a refusal frees the request for another try.
+    this.options.log.warn({ err, requestId: claim.requestId, decision: claim.decision }, 'pairing decision failed');
+    return this.fail(
+      claim,
+      record,
+      failureOf(err, claim.decision, intent !== undefined),
+      !isUnknownOutcome(err),
+      intent,
+    );
   }
 
   /** The audit row's who/what/target for a decision on `record`. */
-  private auditTarget(input: Omit<DecisionInput, 'fingerprint'> & { fingerprint?: string }, record?: RequestRecord) {
+  private auditTarget(input: DecisionInput | DecisionClaim, record: RequestRecord | undefined) {
     const request = record?.request;
     return {
       actor: input.userId,
       action: `pairing.${input.decision}`,
-      gateway: 'default',
+      gateway: input.gateway,
       target: request ? `${input.kind}:${request.subjectId}` : `${input.kind}-request:${input.requestId}`,
       targetName: request?.displayName,
       requestId: input.requestId,
@@ -304,28 +298,20 @@ export class PairingDecider {
     };
   }
 
-  private audit(
-    input: Omit<DecisionInput, 'fingerprint'> & { fingerprint?: string },
+  private async audit(
+    input: DecisionInput | DecisionClaim,
+    record: RequestRecord | undefined,
     outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already',
     detail?: string,
-  ): void {
-    const record = this.options.store.get(input.kind, input.requestId);
-    this.options.audit.record({ ...this.auditTarget(input, record), outcome, detail });
+  ): Promise<void> {
+    await this.options.audit.record({ ...this.auditTarget(input, record), outcome, detail });
   }
 }
 
-/** An interrupted decision older than this is dropped instead of applied when the gateway is back. */
-const CLAIM_MAX_AGE_MS = 10 * 60_000;
+function keyOfInput(key: RequestKey): RequestKey {
+  return { gateway: key.gateway, kind: key.kind, requestId: key.requestId };
+}
 
-const keyOf = (claim: Pick<DecisionClaim, 'kind' | 'requestId'>) => `${claim.kind}:${claim.requestId}`;
-
-/** Words for a refused or failed gateway call that tell the operator what to fix. */
-export function describeDecisionError(err: unknown): string {
-  if (err instanceof GatewayRequestError && err.detailCode === 'MISSING_SCOPE') {
-    return `the gateway refused: the bot's gateway session lacks ${err.missingScope ?? 'a scope'} (needs ${err.requiredScopes.join(', ') || 'more scopes'}). Grant it to the bot's device or set OPENCLAW_GATEWAY_SCOPES, then try again.`;
-  }
-  if (err instanceof GatewayRequestError)
-    return `the gateway refused: ${err.gatewayCode}: ${err.message.split(': ').slice(2).join(': ') || err.message}`;
-  if (err instanceof Error) return `the gateway could not be reached (${err.message}); try again when it is back`;
-  return 'the gateway call failed; try again';
+function pick(input: DecisionInput) {
+  return { decision: input.decision, userId: input.userId, fingerprint: input.fingerprint };
 }

@@ -1,3 +1,5 @@
+import type { DecisionFailure } from './decision-failure.js';
+
 /** Node surface requests (`node.pair.*`) and device pairing requests (`device.pair.*`). */
 export type RequestKind = 'node' | 'device';
 
@@ -39,6 +41,8 @@ export type Resolver = { readonly via: 'slack'; readonly userId: string } | { re
 
 /** The bot's lasting record of one request and its card. */
 export interface RequestRecord {
+  /** Id of the gateway the request came from (`default` for the single-gateway configuration). */
+  readonly gateway: string;
   readonly kind: RequestKind;
   readonly requestId: string;
   readonly request: PairingRequest;
@@ -49,8 +53,8 @@ export interface RequestRecord {
   readonly ts: string | undefined;
   readonly resolvedBy: Resolver | undefined;
   readonly resolvedAtMs: number | undefined;
-  /** Last gateway refusal shown on the card (e.g. the bot lacks operator.admin). */
-  readonly lastError: string | undefined;
+  /** Last failure shown on the card (e.g. the bot lacks operator.admin), as codes. */
+  readonly lastFailure: DecisionFailure | undefined;
   /** Bumped on every change; a card synced at an older version is stale. */
   readonly version: number;
   /** When a post of this card was last tried (it may have landed even if the answer was lost). */

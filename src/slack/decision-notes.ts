@@ -1,5 +1,62 @@
+/** The words for the pairing domain's codes: refusals, changes and failures, on cards, replies and private notes. */
+import { AUDIT_UNAVAILABLE_MESSAGE } from '../audit/audit-log.js';
 import type { DecisionResult } from '../pairing/decider.js';
+import { type ChangeReason, type DecisionFailure, failureOf, type Refusal } from '../pairing/decision-failure.js';
 import { escapeMrkdwn, mentionUser } from './escape.js';
+
+/** Why a person may not decide, naming the variable that grants it (plain text). */
+export function describeRefusal(refusal: Refusal): string {
+  switch (refusal) {
+    case 'nobody-configured':
+      return 'nobody may decide pairing requests yet: set OPENCLAW_APPROVERS / OPENCLAW_ADMINS';
+    case 'needs-admin':
+      return 'this request grants admin-sensitive access (commands not on the harmless list, or more than read-only scopes), so only OPENCLAW_ADMINS may decide it';
+    case 'needs-approver':
+      return 'only OPENCLAW_APPROVERS or OPENCLAW_ADMINS may decide pairing requests';
+  }
+}
+
+/** Why a click no longer matches the request (plain text). */
+export function describeChange(reason: ChangeReason): string {
+  switch (reason) {
+    case 'outdated-card':
+      return 'the card you clicked is out of date (the request was re-rendered since); review the current card';
+    case 'surface-changed':
+      return 'the request changed since the card was shown (its command surface differs); review the updated card';
+    case 'not-pending':
+      return 'the request is no longer pending on the gateway';
+  }
+}
+
+/** What went wrong and what to do (plain text). */
+export function describeFailure(failure: DecisionFailure): string {
+  switch (failure.code) {
+    case 'missing-scope':
+      return `the gateway refused: the bot's gateway session lacks ${failure.missingScope ?? 'a scope'} (needs ${failure.requiredScopes.join(', ') || 'more scopes'}). Grant it to the bot's device or set OPENCLAW_GATEWAY_SCOPES, then try again.`;
+    case 'refused':
+      return `the gateway refused: ${failure.gatewayCode}: ${failure.message}`;
+    case 'unreachable':
+      return `the gateway could not be reached (${failure.message}); try again when it is back`;
+    case 'unconfirmed':
+      return `the gateway did not confirm the ${failure.decision} (${failure.sent ? 'sent' : 'not sent yet'}: ${failure.message}); the bot finishes it when the gateway answers again`;
+    case 'dropped-stale':
+      return `the ${failure.decision} clicked at ${new Date(failure.claimedAtMs).toISOString()} was never confirmed by the gateway and was dropped; decide again`;
+    case 'no-longer-allowed':
+      return `the ${failure.decision} by ${failure.userId} was not finished: ${describeRefusal(failure.refusal)}`;
+    case 'audit-unavailable':
+      return AUDIT_UNAVAILABLE_MESSAGE;
+    case 'note':
+      return failure.message;
+  }
+}
+
+/** Words for a refused or failed gateway call (a command's), telling the operator what to fix. */
+export function describeGatewayError(err: unknown): string {
+  const failure = failureOf(err, 'approve', true);
+  return failure.code === 'unconfirmed'
+    ? `the gateway did not answer (${failure.message}); try again`
+    : describeFailure(failure);
+}
 
 /** The private note the clicker gets; undefined when the updated card says it all. */
 export function describeResult(result: DecisionResult): string | undefined {
@@ -7,7 +64,7 @@ export function describeResult(result: DecisionResult): string | undefined {
     case 'decided':
       return undefined;
     case 'refused':
-      return `You can't decide this request: ${escapeMrkdwn(result.reason)}. Nothing was sent to the gateway.`;
+      return `You can't decide this request: ${escapeMrkdwn(describeRefusal(result.refusal))}. Nothing was sent to the gateway.`;
     case 'unknown':
       return 'This request is not known to the bot any more; see `/openclaw pending` for what is waiting.';
     case 'already': {
@@ -22,8 +79,8 @@ export function describeResult(result: DecisionResult): string | undefined {
       return `Already handled: ${by}.`;
     }
     case 'changed':
-      return `Not applied: ${escapeMrkdwn(result.reason)}. The card shows what is current.`;
+      return `Not applied: ${escapeMrkdwn(describeChange(result.reason))}. The card shows what is current.`;
     case 'failed':
-      return `Not applied: ${escapeMrkdwn(result.message)}`;
+      return `Not applied: ${escapeMrkdwn(describeFailure(result.failure))}`;
   }
 }

@@ -1,7 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { PairingStore } from '../pairing/store.js';
-import type { RequestKind } from '../pairing/types.js';
+import type { RequestKey, Storage } from '../storage/ports.js';
 import { plainText, section } from './blocks/block-kit.js';
 import type { CardContext } from './blocks/pairing-card.js';
 import { REVIEW_CALLBACK_ID, renderReviewModal } from './blocks/review-modal.js';
@@ -9,7 +8,7 @@ import { escapeMrkdwn } from './escape.js';
 import { describeSlackError } from './slack-errors.js';
 
 export interface ReviewModalsOptions {
-  store: Pick<PairingStore, 'get'>;
+  storage: Pick<Storage, 'requests'>;
   context: () => CardContext;
   log: Logger;
 }
@@ -19,13 +18,16 @@ export class ReviewModals {
   constructor(private readonly options: ReviewModalsOptions) {}
 
   /** Opens the modal for a request (within the trigger's 3 s); returns false when the request is unknown. */
-  async open(client: WebClient, triggerId: string, kind: RequestKind, requestId: string): Promise<boolean> {
-    const record = this.options.store.get(kind, requestId);
+  async open(client: WebClient, triggerId: string, key: RequestKey): Promise<boolean> {
+    const record = await this.options.storage.requests.get(key);
     if (!record) return false;
     try {
       await client.views.open({ trigger_id: triggerId, view: renderReviewModal(record, this.options.context()) });
     } catch (err) {
-      this.options.log.warn({ err, requestId }, `could not open a review modal: ${describeSlackError(err)}`);
+      this.options.log.warn(
+        { err, requestId: key.requestId },
+        `could not open a review modal: ${describeSlackError(err)}`,
+      );
     }
     return true;
   }
@@ -34,10 +36,10 @@ export class ReviewModals {
   async update(
     client: WebClient,
     view: { readonly id: string; readonly hash: string | undefined },
-    request: { kind: RequestKind; requestId: string } | undefined,
+    request: RequestKey | undefined,
     note: string,
   ): Promise<void> {
-    const record = request ? this.options.store.get(request.kind, request.requestId) : undefined;
+    const record = request ? await this.options.storage.requests.get(request) : undefined;
     const rendered = record
       ? renderReviewModal(record, this.options.context(), note)
       : {

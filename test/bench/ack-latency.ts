@@ -5,6 +5,7 @@
  */
 import { waitFor } from '../e2e/support/real-gateway.js';
 import type { DeliveryHandle } from '../fakes/fake-slack/delivery-handle.js';
+import { firstGateway } from '../integration/support/bot-harness.js';
 import type { Summary } from './stats.js';
 import { addNodesQuietly } from './support/add-nodes.js';
 import { APPROVER, type BenchHarness, CHANNEL, STRANGER, startBenchHarness } from './support/bench-bot.js';
@@ -128,7 +129,10 @@ export async function runAckLatency(ctx: BenchContext): Promise<Measurement[]> {
 
     ctx.progress(`row 3: gateway down: ${PER_SCENARIO} commands + ${PER_SCENARIO} clicks…`);
     await h.gateway.stop({ graceMs: 100 });
-    await waitFor(() => h.bot.gateway.getStatus().state !== 'connected', { timeoutMs: 5_000, intervalMs: 10 });
+    await waitFor(() => firstGateway(h.bot).client.getStatus().state !== 'connected', {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     failuresBefore = h.slack.failures.length;
     const down = await scenario(h, { cardTs: downCard, nodesTs });
     const downFailures = h.slack.failures.length - failuresBefore;

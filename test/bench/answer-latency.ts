@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import { NODE_LIST_SHARE_MS } from '../../src/slack/commands/node-directory.js';
+import { NODE_LIST_SHARE_MS } from '../../src/commands/node-directory.js';
 import {
   approveNodeViaCli,
   gatewayCli,
@@ -16,6 +16,7 @@ import {
   startNodeHost,
   waitFor,
 } from '../e2e/support/real-gateway.js';
+import { firstGateway } from '../integration/support/bot-harness.js';
 import { median } from './stats.js';
 import { ADMIN, type BenchBot, CHANNEL, SECRETS, startBenchBot } from './support/bench-bot.js';
 import { hiResNowMs } from './support/clock.js';
@@ -87,7 +88,7 @@ async function startApprovedNode(gw: RealGateway, bench: BenchBot): Promise<{ ho
     await approveNodeViaCli(gw, request.requestId);
     const node = await waitFor(
       async () =>
-        (await bench.bot.nodes.list()).nodes.find(
+        (await firstGateway(bench.bot).nodes.list()).nodes.find(
           (n) => n.displayName === NODE && n.approvalState === 'approved' && n.connected === true,
         ),
       { timeoutMs: 60_000, intervalMs: 200, description: `${NODE} approved and connected` },
@@ -113,7 +114,7 @@ async function askFloor(bench: BenchBot, client: WebClient, q: Question, nodeId:
   bench.slack.joinChannel(channel);
   const { method, params } = q.rpc(nodeId);
   const startedMs = hiResNowMs();
-  const result = await bench.bot.gateway.request(method, params);
+  const result = await firstGateway(bench.bot).client.request(method, params);
   const posted = await client.chat.postMessage({ channel, text: `${method}: ${JSON.stringify(result).length} bytes` });
   const call = bench.slack.calls('chat.postMessage').find((c) => c.response?.ts === posted.ts);
   return {

@@ -50,11 +50,14 @@ async function burstOnce(ctx: BenchContext, run: number): Promise<BurstRun> {
     const { ids, startedMs } = await fileBurst(h, run);
     const filedMs = hiResNowMs() - startedMs;
     try {
-      await waitFor(() => missingFromChannel(h.slack, CHANNEL, ids).length === 0 && h.bot.publisher.isIdle(), {
-        timeoutMs: SETTLE_TIMEOUT_MS,
-        intervalMs: 50,
-        description: 'every request actionable',
-      });
+      await waitFor(
+        async () => missingFromChannel(h.slack, CHANNEL, ids).length === 0 && (await h.bot.delivery.isIdle()),
+        {
+          timeoutMs: SETTLE_TIMEOUT_MS,
+          intervalMs: 50,
+          description: 'every request actionable',
+        },
+      );
     } catch (err) {
       if (!(err instanceof WaitForTimeoutError)) throw err;
     }

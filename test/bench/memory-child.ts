@@ -44,7 +44,7 @@ async function startOnlyTheBot(env: Record<string, string>): Promise<Bot> {
   ]);
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const bot = await startBot({ config: loadConfig(env), log: createLogger('info', sink) });
-  await bot.gateway.waitUntilConnected(30_000);
+  await Promise.all(bot.gateways.all().map((g) => g.client.waitUntilConnected(30_000)));
   return bot;
 }
 

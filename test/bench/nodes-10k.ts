@@ -1,13 +1,14 @@
+import { NODE_LIST_SHARE_MS } from '../../src/commands/node-directory.js';
 /**
  * Row 5: `/openclaw nodes` against a (fake) gateway with 10,000 nodes: command sent → answer received
  * on the response_url, every answer checked with the Block Kit validator, then Next clicked a few
  * times (click → replaced page received), each page validated and checked to be the next one.
  */
-import { renderNodesPage } from '../../src/commands/render-nodes.js';
+import { renderNodesPage } from '../../src/commands/render/render-nodes.js';
 import { NodeListSchema } from '../../src/gateway/schemas.js';
-import { NODE_LIST_SHARE_MS } from '../../src/slack/commands/node-directory.js';
 import { validateBlocks } from '../fakes/fake-slack/block-kit-validator.js';
 import type { ResponseDelivery } from '../fakes/fake-slack/types.js';
+import { firstGateway } from '../integration/support/bot-harness.js';
 import { addNodesQuietly } from './support/add-nodes.js';
 import { type BenchHarness, CHANNEL, STRANGER, startBenchHarness } from './support/bench-bot.js';
 import { hiResNowMs } from './support/clock.js';
@@ -67,9 +68,9 @@ async function timeEach(fn: () => unknown): Promise<number[]> {
 
 /** Where an answer's time goes: the RPC (fake gateway serving in this process), zod validation, rendering. */
 async function breakdown(h: BenchHarness): Promise<Measurement[]> {
-  const raw = await h.bot.gateway.request('node.list', {});
+  const raw = await firstGateway(h.bot).client.request('node.list', {});
   const { nodes } = NodeListSchema.parse(raw);
-  const rpc = await timeEach(() => h.bot.gateway.request('node.list', {}));
+  const rpc = await timeEach(() => firstGateway(h.bot).client.request('node.list', {}));
   const zod = await timeEach(() => NodeListSchema.parse(raw));
   const text = JSON.stringify({ type: 'res', id: 'x', ok: true, payload: raw });
   const parse = await timeEach(() => JSON.parse(text));

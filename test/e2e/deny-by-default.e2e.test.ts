@@ -81,7 +81,9 @@ describe('deny by default, against the real OpenClaw gateway and a real node hos
     for (const command of ['mcp.tools.call.v1', 'desktop.stream', 'file.fetch']) {
       expect(await ask(`invoke dbd-host ${command} {}`, INVOKER)).toMatch(/Not allowed/);
     }
-    const refused = app.bot.store.listAudit(50).filter((a) => a.actor === INVOKER && a.outcome === 'refused');
+    const refused = (await app.bot.storage.audit.list(50)).filter(
+      (a) => a.actor === INVOKER && a.outcome === 'refused',
+    );
     expect(refused.map((a) => (a.params as { command: string }).command)).toEqual([
       'mcp.tools.call.v1',
       'desktop.stream',
@@ -103,8 +105,10 @@ describe('deny by default, against the real OpenClaw gateway and a real node hos
     });
     await click.nextResponse({ timeoutMs: 30_000 });
     await waitFor(
-      () =>
-        app.bot.store.listAudit(5).find((a) => a.action === 'invoke' && a.actor === ADMIN && a.outcome !== 'intent'),
+      async () =>
+        (await app.bot.storage.audit.list(5)).find(
+          (a) => a.action === 'invoke' && a.actor === ADMIN && a.outcome !== 'intent',
+        ),
       {
         ...WAIT,
         description: 'the file.stat invoke audited',

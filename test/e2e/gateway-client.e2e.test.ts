@@ -9,6 +9,7 @@ import { GatewayClient } from '../../src/gateway/gateway-client.js';
 import { NodeManager } from '../../src/gateway/nodes.js';
 import type { NodePairRequest } from '../../src/gateway/schemas.js';
 import { createLogger } from '../../src/logger.js';
+import { FileIdentityStore } from '../../src/storage/sqlite/file-identities.js';
 import { LogCapture } from '../integration/support/bot-harness.js';
 import {
   listDevicesViaCli,
@@ -42,7 +43,7 @@ async function openSession(
     auth: { token: gw.token },
     scopes,
     displayName: 'slack-ops-e2e',
-    signer: await DeviceIdentity.loadOrCreate(stateDir),
+    signer: await DeviceIdentity.loadOrCreate(new FileIdentityStore(stateDir), 'default'),
     log: createLogger('debug', logs),
   });
   const events: Session['events'] = [];
@@ -98,7 +99,9 @@ describe('GatewayClient against the real OpenClaw gateway', () => {
     expect(stat.mode & 0o777).toBe(0o600);
     await s.client.stop();
     s = await openSession(gw, stateDir);
-    expect((await DeviceIdentity.loadOrCreate(stateDir)).deviceId).toBe(stored.deviceId);
+    expect((await DeviceIdentity.loadOrCreate(new FileIdentityStore(stateDir), 'default')).deviceId).toBe(
+      stored.deviceId,
+    );
     // A local gateway-client/backend session is never put through device pairing.
     const devices = await listDevicesViaCli(gw);
     expect(devices.pending).toEqual([]);

@@ -4,6 +4,7 @@ import {
   ADMIN,
   APPROVER,
   CHANNEL,
+  firstGateway,
   type SlackBot,
   STRANGER,
   startSlackBot,
@@ -143,8 +144,8 @@ describe('the Slack bot against the real OpenClaw gateway', () => {
   it('posts nothing twice after a bot restart', async () => {
     const before = cards().length;
     await app.restartBot();
-    await app.bot.watcher.reconcile('e2e restart');
-    await app.bot.publisher.sync();
+    await firstGateway(app.bot).watcher.reconcile('e2e restart');
+    await app.bot.delivery.sync();
     expect(cards()).toHaveLength(before);
     expect(app.slack.violations).toEqual([]);
     expect(app.slack.failures).toEqual([]);

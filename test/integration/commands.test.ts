@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResponseDelivery } from '../fakes/fake-slack/types.js';
-import { ADMIN, APPROVER, CHANNEL, type Harness, STRANGER, startHarness } from './support/bot-harness.js';
+import { ADMIN, APPROVER, CHANNEL, firstGateway, type Harness, STRANGER, startHarness } from './support/bot-harness.js';
 
 const MODES = ['socket', 'http'] as const;
 
@@ -58,7 +58,7 @@ describe.each(MODES)('/openclaw invoke (%s mode)', (mode) => {
       .map((r) => (r.params as { idempotencyKey: string }).idempotencyKey);
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(2);
-    const rows = h.bot.store.listAudit(5).filter((a) => a.actor === INVOKER && a.action === 'invoke');
+    const rows = (await h.bot.storage.audit.list(5)).filter((a) => a.actor === INVOKER && a.action === 'invoke');
     expect(rows.map((a) => [a.outcome, (a.params as { command: string }).command])).toEqual([
       ['ok', 'ollama.models'],
       ['ok', 'ollama.models'],
@@ -155,14 +155,16 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     await ask(h, 'rename old-name new-name', APPROVER);
     expect(h.gateway.nodes().find((n) => n.nodeId === node.nodeId)?.displayName).toBe('new-name');
     expect(
-      h.bot.store.listAudit(5).some((a) => a.actor === APPROVER && a.action === 'rename' && a.outcome === 'ok'),
+      (await h.bot.storage.audit.list(5)).some(
+        (a) => a.actor === APPROVER && a.action === 'rename' && a.outcome === 'ok',
+      ),
     ).toBe(true);
   });
 
   it('lists pending requests; approve by id shows the whole card first, and its button approves', async () => {
     h = await startHarness({ mode });
     const requestId = h.gateway.requestNodePairing({ displayName: 'waiting', commands: ['ollama.models'] });
-    await until(() => expect(h?.bot.store.listByStatus('pending')).toHaveLength(1));
+    await until(async () => expect(await (h as Harness).bot.storage.requests.listByStatus('pending')).toHaveLength(1));
     expect(body(await ask(h, 'pending'))).toContain('waiting');
     const review = await ask(h, `approve ${requestId}`, APPROVER);
     expect(body(review)).toContain('Review this request');
@@ -191,7 +193,7 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     expect(handle.ackMs).toBeLessThan(1_000);
     h.gateway.delayResponses(0);
     await h.gateway.stop();
-    await until(() => expect(h?.bot.gateway.isConnected).toBe(false));
+    await until(() => expect(firstGateway((h as Harness).bot).client.isConnected).toBe(false));
     expect(body(await ask(h, 'nodes'))).toMatch(/unreachable/);
   });
 

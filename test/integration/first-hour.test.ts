@@ -14,6 +14,7 @@ import { FakeGateway } from '../fakes/fake-gateway/fake-gateway.js';
 import { FakeSlack } from '../fakes/fake-slack/fake-slack.js';
 import {
   CHANNEL,
+  firstGateway,
   type Harness,
   LogCapture,
   MANIFEST_SCOPES,
@@ -145,7 +146,7 @@ describe('start-up errors name the fix', () => {
     await expect.poll(() => logs.text, { timeout: 5_000 }).toContain(`cannot reach the gateway at ${url}`);
     expect(logs.text).toContain('is the gateway running');
     expect(logs.text).not.toContain('connection lost');
-    expect(bot.gateway.getStatus().state).toBe('reconnecting');
+    expect(firstGateway(bot).client.getStatus().state).toBe('reconnecting');
   });
 
   it('warns at start when the bot is not in the pairing channel, and keeps running', async () => {
@@ -158,7 +159,7 @@ describe('start-up errors name the fix', () => {
       .poll(() => logs.text, { timeout: 5_000 })
       .toContain('the bot is not in the pairing channel C0PAIRING1');
     expect(logs.text).toContain('/invite @OpenClaw');
-    await bot.gateway.waitUntilConnected(5_000);
+    await firstGateway(bot).client.waitUntilConnected(5_000);
   });
 });
 
@@ -174,7 +175,7 @@ describe('answers while the gateway is down', () => {
     const handle = await h.slack.command('pending', { user_id: STRANGER, channel_id: CHANNEL });
     expect(JSON.stringify((await handle.nextResponse()).body)).toContain('Nothing is waiting');
     await h.gateway.stop();
-    await expect.poll(() => h?.bot.gateway.isConnected, { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => firstGateway((h as Harness).bot).client.isConnected, { timeout: 5_000 }).toBe(false);
     for (const text of ['pending', 'nodes', 'presence', 'describe x']) {
       const answer = await h.slack.command(text, { user_id: STRANGER, channel_id: CHANNEL });
       const body = JSON.stringify((await answer.nextResponse()).body);

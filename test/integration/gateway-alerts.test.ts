@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHANNEL, type Harness, startHarness } from './support/bot-harness.js';
+import { CHANNEL, firstGateway, type Harness, startHarness } from './support/bot-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -15,7 +15,7 @@ describe('gateway outage alerts', () => {
     const port = h.gateway.port;
     // A short blip below the threshold posts nothing.
     h.gateway.dropConnections();
-    await until(() => expect(h?.bot.gateway.isConnected).toBe(true));
+    await until(() => expect(firstGateway((h as Harness).bot).client.isConnected).toBe(true));
     await h.gateway.stop();
     await until(() => expect(texts(h as Harness).filter((t) => /down since/.test(t))).toHaveLength(1));
     await h.gateway.start({ port });

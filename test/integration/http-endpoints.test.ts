@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APPROVER, CHANNEL, type Harness, startHarness } from './support/bot-harness.js';
+import { APPROVER, CHANNEL, firstGateway, type Harness, startHarness } from './support/bot-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,10 +14,13 @@ describe('HTTP endpoints', () => {
     expect((await get(h, '/healthz')).status).toBe(200);
     expect((await get(h, '/readyz')).status).toBe(200);
     await h.gateway.stop();
-    await vi.waitFor(() => expect(h?.bot.gateway.isConnected).toBe(false), { timeout: 5_000, interval: 10 });
+    await vi.waitFor(() => expect(firstGateway((h as Harness).bot).client.isConnected).toBe(false), {
+      timeout: 5_000,
+      interval: 10,
+    });
     const ready = await get(h, '/readyz');
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ ready: false, gateway: 'reconnecting' });
+    expect(await ready.json()).toMatchObject({ ready: false, gateways: { default: { state: 'reconnecting' } } });
     expect((await get(h, '/healthz')).status).toBe(200);
   });
 
@@ -38,10 +41,10 @@ describe('HTTP endpoints', () => {
     const res = await get(h, '/metrics');
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/^openclaw_gateway_connected 1$/m);
-    expect(text).toMatch(/^openclaw_pairing_decisions_total\{outcome="decided"\} 1$/m);
+    expect(text).toMatch(/^openclaw_gateway_connected\{gateway="default"\} 1$/m);
+    expect(text).toMatch(/^openclaw_pairing_decisions_total\{outcome="decided",gateway="default"\} 1$/m);
     expect(text).toMatch(/^openclaw_slack_click_ack_seconds_count 1$/m);
     expect(text).toMatch(/^openclaw_slack_command_ack_seconds_count 1$/m);
-    expect(text).toMatch(/^openclaw_pairing_pending_requests 0$/m);
+    expect(text).toMatch(/^openclaw_pairing_pending_requests\{gateway="default"\} 0$/m);
   });
 });

@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredMessage } from '../fakes/fake-slack/types.js';
-import { ADMIN, APPROVER, CHANNEL, type Harness, SECRETS, STRANGER, startHarness } from './support/bot-harness.js';
+import {
+  ADMIN,
+  APPROVER,
+  CHANNEL,
+  firstGateway,
+  type Harness,
+  recordOf,
+  SECRETS,
+  STRANGER,
+  startHarness,
+} from './support/bot-harness.js';
 
 const HEADLESS = ['system.run', 'system.which', 'browser.proxy'];
 const ORDINARY = ['ollama.models'];
@@ -48,7 +58,7 @@ describe.each(['socket', 'http'] as const)('pairing cards (%s mode)', (mode) => 
     });
     expect(json(updated)).toContain(`<@${APPROVER}>`);
     await until(() => expect(h?.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1));
-    const audit = h.bot.store.listAudit(10).find((a) => a.requestId === requestId && a.outcome === 'ok');
+    const audit = (await h.bot.storage.audit.list(10)).find((a) => a.requestId === requestId && a.outcome === 'ok');
     expect(audit).toMatchObject({ actor: APPROVER, action: 'pairing.approve' });
     expect(h.slack.violations).toEqual([]);
     expect(h.slack.failures).toEqual([]);
@@ -86,7 +96,7 @@ describe.each(MODES)('pairing decisions (%s mode)', (mode) => {
     });
     expect(JSON.stringify((await click.nextResponse()).body)).toMatch(/only OPENCLAW_APPROVERS or OPENCLAW_ADMINS/);
     expect(h.gateway.callCount('node.pair.reject')).toBe(0);
-    expect(h.bot.store.listAudit(5).at(-1)).toMatchObject({ actor: STRANGER, outcome: 'refused' });
+    expect((await h.bot.storage.audit.list(5)).at(-1)).toMatchObject({ actor: STRANGER, outcome: 'refused' });
   });
 
   it('accepts members of a configured user group', async () => {
@@ -154,7 +164,9 @@ describe.each(MODES)('pairing decisions (%s mode)', (mode) => {
       return m;
     });
     expect(json(updated)).toContain('pairing.approve');
-    expect(h.bot.store.get('node', h.gateway.pendingNodeRequests()[0]?.requestId ?? '')?.status).toBe('pending');
+    expect((await recordOf(h.bot, 'node', h.gateway.pendingNodeRequests()[0]?.requestId ?? ''))?.status).toBe(
+      'pending',
+    );
   });
 });
 
@@ -186,13 +198,13 @@ describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
     h.gateway.requestNodePairing({ displayName: 'first', commands: ORDINARY });
     await cardFor(h, 'first');
     h.gateway.dropConnections();
-    await until(() => expect(h?.bot.gateway.isConnected).toBe(true), 10_000);
+    await until(() => expect(firstGateway((h as Harness).bot).client.isConnected).toBe(true), 10_000);
     await h.bot.stop();
     h.gateway.requestNodePairing({ displayName: 'while-down', commands: ORDINARY });
     await h.restartBot();
     await cardFor(h, 'while-down');
-    await h.bot.watcher.reconcile('test');
-    await h.bot.publisher.sync();
+    await firstGateway(h.bot).watcher.reconcile('test');
+    await h.bot.delivery.sync();
     expect(cards(h).filter((m) => json(m).includes('first'))).toHaveLength(1);
     expect(cards(h)).toHaveLength(2);
   });
@@ -200,9 +212,9 @@ describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
   it('coalesces a burst into digests that keep every request decidable', async () => {
     h = await startHarness({ mode });
     for (let i = 0; i < 40; i += 1) h.gateway.requestNodePairing({ displayName: `fleet-${i}`, commands: ORDINARY });
-    await until(() => {
-      expect(h?.bot.store.listByStatus('pending')).toHaveLength(40);
-      expect(h?.bot.store.listDirty(1)).toHaveLength(0);
+    await until(async () => {
+      expect(await (h as Harness).bot.storage.requests.listByStatus('pending')).toHaveLength(40);
+      expect(await (h as Harness).bot.storage.requests.listDirty(1)).toHaveLength(0);
     }, 15_000);
     const posted = cards(h);
     expect(posted.length).toBeLessThan(10);
@@ -229,7 +241,7 @@ describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
     await until(() => expect(h?.gateway.callCount('node.pair.reject')).toBe(1));
     await until(() => expect(JSON.stringify(h?.slack.view(modal.id)?.blocks)).toMatch(/Rejected by/));
     const rejected = h.gateway.received.find((r) => r.method === 'node.pair.reject') as { params: unknown };
-    const fleet7 = h.bot.store.listByStatus('rejected')[0];
+    const fleet7 = (await h.bot.storage.requests.listByStatus('rejected'))[0];
     expect(fleet7?.request.displayName).toBe('fleet-7');
     expect((rejected.params as { requestId: string }).requestId).toBe(fleet7?.requestId);
     await until(() => {
@@ -247,11 +259,11 @@ describe.each(MODES)('pairing cards stay true (%s mode)', (mode) => {
     h.slack.deleteMessage(CHANNEL, deleted.ts);
     h.gateway.resolveNodeRequestExternally(first, 'approved');
     h.gateway.resolveNodeRequestExternally(second, 'approved');
-    await until(() => {
+    await until(async () => {
       const m = cards(h as Harness).find((c) => c.ts === kept.ts) as StoredMessage;
       expect(json(m)).toMatch(/outside Slack/);
       // The deleted card does not stay queued for ever either.
-      expect(h?.bot.store.listDirty(10)).toEqual([]);
+      expect(await (h as Harness).bot.storage.requests.listDirty(10)).toEqual([]);
     });
   });
 

@@ -23,8 +23,16 @@ describe('loadConfig', () => {
   it('applies defaults and groups by concern', () => {
     const config = loadConfig(valid);
     expect(config.slack).toMatchObject({ socketMode: true, apiUrl: 'https://slack.com/api/' });
-    expect(config.gateway).toMatchObject({ url: 'ws://127.0.0.1:18789', auth: { token: 'gw-secret' } });
-    expect(config.gateway.scopes).toEqual(['operator.read', 'operator.write', 'operator.pairing', 'operator.admin']);
+    expect(config.gateways).toEqual([
+      {
+        id: 'default',
+        url: 'ws://127.0.0.1:18789',
+        auth: { token: 'gw-secret' },
+        scopes: ['operator.read', 'operator.write', 'operator.pairing', 'operator.admin'],
+        clientName: 'openclaw-slack-ops',
+        pairingChannel: 'C0PAIRING1',
+      },
+    ]);
     expect(config.http.port).toBe(3000);
     expect(config.access).toMatchObject({ approvers: [], admins: [], allowSystemRun: false });
     expect(config.stateDir).toMatch(/data$/);

@@ -15,11 +15,21 @@ export const DECIDE_ACTION_ID = 'pairing.decide';
 export const REVIEW_ACTION_ID = 'pairing.review';
 /** Longest button value Slack accepts. */
 export const BUTTON_VALUE_MAX = 2000;
-/** What a button carries: request kind, gateway request id and the fingerprint of what was shown. */
+/** What a button carries: gateway id, request kind, gateway request id and the fingerprint of what was shown. */
 export interface DecisionValue {
+  /** Absent on buttons of an older release: the gateway `default`. */
+  readonly g: string;
   readonly k: RequestKind;
   readonly r: string;
   readonly f: string;
+}
+
+const GATEWAY_ID = /^[a-z0-9-]{1,20}$/;
+
+/** The gateway id of a parsed value: absent (an older release's button) is `default`, anything else must be an id. */
+function gatewayOf(g: unknown): string | undefined {
+  if (g === undefined) return 'default';
+  return typeof g === 'string' && GATEWAY_ID.test(g) ? g : undefined;
 }
 
 /** Compact JSON with `<`, `>`, `&`, `@` as \u escapes (inert in any Slack text), or undefined beyond `max` chars. */
@@ -44,14 +54,21 @@ function parseObject(value: string): Record<string, unknown> | undefined {
 /** Returns the button value of a decision on `record`, or undefined when it exceeds Slack's limit. */
 export function encodeDecisionValue(record: RequestRecord): string | undefined {
   if (record.requestId === '') return undefined;
-  return encodeValue({ k: record.kind, r: record.requestId, f: record.fingerprint } satisfies DecisionValue);
+  return encodeValue({
+    g: record.gateway,
+    k: record.kind,
+    r: record.requestId,
+    f: record.fingerprint,
+  } satisfies DecisionValue);
 }
 
 /** Parses a button value back; undefined unless it is exactly the shape {@link encodeDecisionValue} writes. */
 export function parseDecisionValue(value: string): DecisionValue | undefined {
-  const { k, r, f } = parseObject(value) ?? {};
+  const { g, k, r, f } = parseObject(value) ?? {};
+  const gateway = gatewayOf(g);
+  if (gateway === undefined) return undefined;
   if ((k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '' || typeof f !== 'string') return undefined;
-  return { k, r, f };
+  return { g: gateway, k, r, f };
 }
 
 /** Returns the plain_text body of the confirm dialog (≤300), naming the subject and what it would be granted. */
@@ -117,13 +134,15 @@ export function renderDecisionActions(
 
 /** What a Review button carries: which request to open. */
 export interface ReviewValue {
+  readonly g: string;
   readonly k: RequestKind;
   readonly r: string;
 }
 
 /** Returns a digest entry's Review button (opens the full card first), or undefined when the id is too long. */
 export function renderReviewButton(record: RequestRecord): types.Button | undefined {
-  const value = record.requestId === '' ? undefined : encodeValue({ k: record.kind, r: record.requestId });
+  const value =
+    record.requestId === '' ? undefined : encodeValue({ g: record.gateway, k: record.kind, r: record.requestId });
   if (value === undefined) return undefined;
   return {
     type: 'button',
@@ -136,7 +155,8 @@ export function renderReviewButton(record: RequestRecord): types.Button | undefi
 
 /** Parses a Review button value; undefined unless it is exactly the shape {@link renderReviewButton} writes. */
 export function parseReviewValue(value: string): ReviewValue | undefined {
-  const { k, r } = parseObject(value) ?? {};
-  if ((k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '') return undefined;
-  return { k, r };
+  const { g, k, r } = parseObject(value) ?? {};
+  const gateway = gatewayOf(g);
+  if (gateway === undefined || (k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '') return undefined;
+  return { g: gateway, k, r };
 }

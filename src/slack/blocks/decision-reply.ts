@@ -1,5 +1,6 @@
 /** The thread reply posted under a card once a request is decided (or fails to be). */
 import type { RequestRecord } from '../../pairing/types.js';
+import { describeFailure } from '../decision-notes.js';
 import { escapeMrkdwn, mentionUser, truncate } from '../escape.js';
 import { blockId, FALLBACK_MAX, type RenderedMessage, section, versionSuffix } from './block-kit.js';
 import { displayName, shortId, subjectNoun } from './request-summary.js';
@@ -32,8 +33,8 @@ function replyLine(record: RequestRecord): string {
     case 'removed':
       return `🗑️ The ${subject} was removed.`;
     case 'pending':
-      return record.lastError
-        ? `⚠️ Could not decide ${subject}: ${truncate(escapeMrkdwn(record.lastError), 500)}`
+      return record.lastFailure
+        ? `⚠️ Could not decide ${subject}: ${truncate(escapeMrkdwn(describeFailure(record.lastFailure)), 500)}`
         : `The ${subject} is still waiting for a decision.`;
   }
 }

@@ -1,6 +1,7 @@
 /** The interactive card for one pairing request: details, what is asked, who may decide, and Approve/Reject. */
 import type { PairingRequest, RequestRecord } from '../../pairing/types.js';
-import { escapeMrkdwn, formatSlackDate, truncate } from '../escape.js';
+import { describeFailure } from '../decision-notes.js';
+import { escapeMrkdwn, formatSlackDate, inlineCode, truncate } from '../escape.js';
 import {
   type Block,
   blockId,
@@ -38,6 +39,8 @@ export interface CardContext {
   readonly deciders: DeciderCounts;
   /** Which commands are harmless, which need an admin, which run code. */
   readonly policy: RiskPolicy;
+  /** How cards name a gateway: undefined when only one is configured (nothing to tell apart). */
+  readonly gatewayLabel?: ((gateway: string) => string | undefined) | undefined;
   /** Shown as a context line, e.g. the last gateway error or "re-rendered because the request changed". */
   readonly notice?: string;
 }
@@ -52,7 +55,7 @@ export function renderPairingCard(record: RequestRecord, ctx: CardContext): Rend
   const blocks: Block[] = [
     header(blockId('head', v), request.kind === 'node' ? 'Node pairing request' : 'Device pairing request'),
     section(blockId('summary', v), summaryLine(request)),
-    fieldsSection(blockId('details', v), detailFields(request)),
+    fieldsSection(blockId('details', v), detailFields(request, ctx.gatewayLabel?.(record.gateway))),
     ...surface.blocks,
     ...statusBlocks(record, ctx, v, surface.complete),
   ];
@@ -83,8 +86,9 @@ function summaryLine(request: PairingRequest): string {
   return `*${displayName(request)}* (${shortId(request)}) wants to pair as a ${subjectNoun(request)}${repair}${widen}`;
 }
 
-function detailFields(request: PairingRequest): (readonly [string, string])[] {
+function detailFields(request: PairingRequest, gateway: string | undefined): (readonly [string, string])[] {
   const fields: (readonly [string, string])[] = [];
+  if (gateway) fields.push(['Gateway', inlineCode(gateway, 24)]);
   if (request.kind === 'device') {
     const roles = [...new Set([...(request.role ? [request.role] : []), ...request.roles])];
     fields.push(['Role', renderList(roles, { maxChars: 300, itemMax: 60 })]);
@@ -153,8 +157,8 @@ function riskBlocks(request: PairingRequest, policy: RiskPolicy, v: string): Sur
 function noticeLines(record: RequestRecord, ctx: CardContext): string[] {
   const lines: string[] = [];
   if (ctx.notice) lines.push(`ℹ️ ${truncate(escapeMrkdwn(ctx.notice), NOTICE_MAX)}`);
-  if (record.status === 'pending' && record.lastError) {
-    lines.push(`⚠️ Gateway said: ${truncate(escapeMrkdwn(record.lastError), NOTICE_MAX)}`);
+  if (record.status === 'pending' && record.lastFailure) {
+    lines.push(`⚠️ Gateway said: ${truncate(escapeMrkdwn(describeFailure(record.lastFailure)), NOTICE_MAX)}`);
   }
   return lines;
 }

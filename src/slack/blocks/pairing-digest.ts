@@ -3,7 +3,7 @@
  * surface, so it carries no decision: its Review button opens the full card, where Approve/Reject live.
  */
 import type { RequestRecord } from '../../pairing/types.js';
-import { escapeMrkdwn, truncate } from '../escape.js';
+import { escapeMrkdwn, inlineCode, truncate } from '../escape.js';
 import {
   type Block,
   blockId,
@@ -72,7 +72,9 @@ function entryLine(record: RequestRecord, ctx: CardContext): string {
   const platform = request.platform ? ` · ${fieldValue(request.platform)}` : '';
   const tier = requiredTier(request, ctx.policy) === 'admin' ? ' · ⚠️ *admin-sensitive*' : '';
   const widen = request.previouslyApproved ? ' · widening' : '';
-  const head = `*${displayName(request, NAME_MAX)}* (${shortId(request)}) ${subjectNoun(request)}${platform}${tier}${widen}`;
+  const label = ctx.gatewayLabel?.(record.gateway);
+  const gateway = label ? ` · gateway ${inlineCode(label, 24)}` : '';
+  const head = `*${displayName(request, NAME_MAX)}* (${shortId(request)}) ${subjectNoun(request)}${gateway}${platform}${tier}${widen}`;
   const outcome = outcomeLine(record);
   return truncate(outcome ? `${head}\n${outcome}` : head, ENTRY_MAX);
 }

@@ -19,7 +19,7 @@ export function renderReviewModal(record: RequestRecord, ctx: CardContext, note?
     callback_id: REVIEW_CALLBACK_ID,
     title: plainText(record.kind === 'node' ? 'Node pairing' : 'Device pairing', 24),
     close: plainText('Close', 24),
-    private_metadata: JSON.stringify({ k: record.kind, r: record.requestId }).slice(0, 3000),
+    private_metadata: JSON.stringify({ g: record.gateway, k: record.kind, r: record.requestId }).slice(0, 3000),
     blocks: [...noteBlock, ...card.blocks],
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, APPROVER, CHANNEL, type Harness, startHarness } from '../support/bot-harness.js';
+import { ADMIN, APPROVER, CHANNEL, type Harness, recordOf, startHarness } from '../support/bot-harness.js';
 import { cardFor, until, untilDefined } from './support.js';
 
 let h: Harness | undefined;
@@ -31,7 +31,7 @@ describe('authority is checked at the moment of action', () => {
     });
     expect(JSON.stringify((await click.nextResponse()).body)).toMatch(/Not run: .*OPENCLAW_ALLOW_SYSTEM_RUN/);
     expect(h.gateway.callCount('node.invoke')).toBe(0);
-    const refusal = h.bot.store.listAudit(10).at(-1);
+    const refusal = (await h.bot.storage.audit.list(10)).at(-1);
     expect(refusal).toMatchObject({ actor: ADMIN, action: 'invoke', outcome: 'refused' });
     expect(refusal?.detail).toMatch(/at confirmation/);
     expect(refusal?.params).toMatchObject({ command: 'system.run', params: { command: ['id'] } });
@@ -79,7 +79,7 @@ describe('authority is checked at the moment of action', () => {
     });
     expect(JSON.stringify((await foreign.nextResponse()).body)).toMatch(/not yours/);
     expect(h.gateway.callCount('node.invoke')).toBe(0);
-    expect(h.bot.store.listAudit(5).at(-1)).toMatchObject({
+    expect((await h.bot.storage.audit.list(5)).at(-1)).toMatchObject({
       actor: SECOND_ADMIN,
       action: 'confirm',
       outcome: 'refused',
@@ -95,12 +95,14 @@ describe('authority is checked at the moment of action', () => {
     h.gateway.delayResponses((method) => (method === 'node.pair.list' ? HOLD_MS : 0));
     await h.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER });
     await h.gateway.waitForRequest('node.pair.list', { since, timeoutMs: 5_000 });
-    await until(() => expect(h?.bot.store.listClaims()).toHaveLength(1));
+    await until(async () => expect(await (h as Harness).bot.storage.claims.list()).toHaveLength(1));
     h.gateway.delayResponses(0);
     await h.restartBot({ OPENCLAW_APPROVERS: 'U0SOMEONE2' });
-    await until(() => expect(h?.bot.store.listClaims()).toHaveLength(0), 10_000);
+    await until(async () => expect(await (h as Harness).bot.storage.claims.list()).toHaveLength(0), 10_000);
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
-    expect(h.bot.store.get('node', requestId)).toMatchObject({ status: 'pending' });
-    expect(h.bot.store.listAudit(10).some((a) => a.actor === APPROVER && a.outcome === 'refused')).toBe(true);
+    expect(await recordOf(h.bot, 'node', requestId)).toMatchObject({ status: 'pending' });
+    expect((await h.bot.storage.audit.list(10)).some((a) => a.actor === APPROVER && a.outcome === 'refused')).toBe(
+      true,
+    );
   });
 });

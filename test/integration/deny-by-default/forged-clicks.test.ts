@@ -40,8 +40,12 @@ describe('forged decision values', () => {
     const click = await h.slack.sendAction(forgedClick(card, ADMIN, 'pairing.approve', value));
     expect(JSON.stringify((await click.nextResponse()).body)).toMatch(/out of date/);
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
-    await until(() =>
-      expect(h?.bot.store.listAudit(10).at(-1)).toMatchObject({ actor: ADMIN, outcome: 'changed', requestId }),
+    await until(async () =>
+      expect((await (h as Harness).bot.storage.audit.list(10)).at(-1)).toMatchObject({
+        actor: ADMIN,
+        outcome: 'changed',
+        requestId,
+      }),
     );
   });
 
@@ -52,8 +56,8 @@ describe('forged decision values', () => {
     const click = await h.slack.sendAction(forgedClick(card, ADMIN, 'pairing.approve', '{"k":"node","r":5}'));
     expect(JSON.stringify((await click.nextResponse()).body)).toMatch(/not one of ours/);
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
-    await until(() =>
-      expect(h?.bot.store.listAudit(10).at(-1)).toMatchObject({
+    await until(async () =>
+      expect((await (h as Harness).bot.storage.audit.list(10)).at(-1)).toMatchObject({
         actor: ADMIN,
         action: 'pairing.approve',
         outcome: 'refused',

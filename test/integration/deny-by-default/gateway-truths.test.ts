@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNEL, type Harness, STRANGER, startHarness } from '../support/bot-harness.js';
+import { CHANNEL, firstGateway, type Harness, recordOf, STRANGER, startHarness } from '../support/bot-harness.js';
 import { cardFor, cards, json, until } from './support.js';
 
 let h: Harness | undefined;
@@ -31,9 +31,9 @@ describe('what the live gateway really says', () => {
       const old = h?.slack.messages(CHANNEL).find((m) => m.ts === card.ts);
       expect(json(old)).toContain('Superseded by a newer request');
     });
-    expect(h.bot.store.get('node', first)?.status).toBe('superseded');
-    expect(h.bot.store.get('node', second)?.status).toBe('pending');
-    const rows = h.bot.store.listAudit(20).filter((a) => a.requestId === first);
+    expect((await recordOf(h.bot, 'node', first))?.status).toBe('superseded');
+    expect((await recordOf(h.bot, 'node', second))?.status).toBe('pending');
+    const rows = (await h.bot.storage.audit.list(20)).filter((a) => a.requestId === first);
     expect(rows.map((a) => [a.actor, a.action])).toEqual([['gateway', 'pairing.superseded']]);
   });
 
@@ -46,7 +46,11 @@ describe('what the live gateway really says', () => {
       const m = h?.slack.messages(CHANNEL).find((c) => c.ts === card.ts);
       expect(json(m)).toContain('Rejected outside Slack');
     });
-    expect(h.bot.store.listAudit(5).at(-1)).toMatchObject({ actor: 'gateway', action: 'pairing.rejected', requestId });
+    expect((await h.bot.storage.audit.list(5)).at(-1)).toMatchObject({
+      actor: 'gateway',
+      action: 'pairing.rejected',
+      requestId,
+    });
   });
 
   it('does not call a vanished node request "expired" (node requests never expire)', async () => {
@@ -54,7 +58,7 @@ describe('what the live gateway really says', () => {
     const requestId = h.gateway.requestNodePairing({ displayName: 'vanished', commands: ['ollama.models'] });
     const card = await cardFor(h, 'vanished');
     h.gateway.dropNodeRequestSilently(requestId);
-    await h.bot.watcher.reconcile('test');
+    await firstGateway(h.bot).watcher.reconcile('test');
     await until(() => {
       const m = h?.slack.messages(CHANNEL).find((c) => c.ts === card.ts);
       expect(json(m)).toContain('No longer pending on the gateway');

@@ -102,7 +102,7 @@ describe('the workspace guard on Enterprise Grid', () => {
     expect(sibling.responses()).toEqual([]);
     expect(click.responses()).toEqual([]);
     expect(harness.logs.text).toContain('refused a Slack request from another workspace');
-    expect(harness.bot.store.listAudit(10)).toEqual([]);
+    expect(await harness.bot.storage.audit.list(10)).toEqual([]);
     const own = await harness.slack.sendCommand({ text: 'nodes', user_id: ADMIN, channel_id: CHANNEL }, target);
     expect(JSON.stringify((await own.nextResponse()).body)).toContain('grid-node');
   });

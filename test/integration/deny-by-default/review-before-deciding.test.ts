@@ -21,8 +21,8 @@ function entryBlockId(message: { blocks?: JsonObject[] }, name: string): string 
 async function burst(harness: Harness, count: number, commands = ['ollama.models']): Promise<StoredMessage> {
   for (let i = 0; i < count; i += 1)
     harness.gateway.requestNodePairing({ displayName: `burst-${i}`, commands: i === 2 ? SHELL : commands });
-  return until(() => {
-    expect(harness.bot.store.listDirty(1)).toHaveLength(0);
+  return until(async () => {
+    expect(await harness.bot.storage.requests.listDirty(1)).toHaveLength(0);
     const digest = cards(harness).find((m) => json(m).includes('burst-2*'));
     if (!digest) throw new Error('no digest yet');
     return digest;
@@ -77,7 +77,7 @@ describe.each(['socket', 'http'] as const)('decisions only on a surface that was
   it('opens the same review from /openclaw pending', async () => {
     h = await startHarness({ mode });
     h.gateway.requestNodePairing({ displayName: 'listed', commands: SHELL });
-    await until(() => expect(h?.bot.store.listByStatus('pending')).toHaveLength(1));
+    await until(async () => expect(await (h as Harness).bot.storage.requests.listByStatus('pending')).toHaveLength(1));
     const handle = await h.slack.command('pending', { user_id: ADMIN, channel_id: CHANNEL });
     await handle.nextResponse();
     const list = await untilDefined(() => h?.slack.ephemerals({ user: ADMIN }).at(-1), 'the pending list');
@@ -101,7 +101,7 @@ describe.each(['socket', 'http'] as const)('decisions only on a surface that was
     const [action] = old.actions as JsonObject[];
     const value = JSON.stringify({
       k: 'node',
-      r: h.bot.store.listByStatus('pending')[0]?.requestId,
+      r: (await h.bot.storage.requests.listByStatus('pending'))[0]?.requestId,
       f: 'x',
       d: 'approve',
     });
@@ -111,7 +111,7 @@ describe.each(['socket', 'http'] as const)('decisions only on a surface that was
     const click = await h.slack.sendAction(old);
     expect(JSON.stringify((await click.nextResponse()).body)).toMatch(/older version of the card/);
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
-    expect(h.bot.store.listAudit(5).at(-1)).toMatchObject({
+    expect((await h.bot.storage.audit.list(5)).at(-1)).toMatchObject({
       actor: ADMIN,
       action: 'pairing.decide',
       outcome: 'refused',

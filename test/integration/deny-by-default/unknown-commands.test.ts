@@ -63,7 +63,9 @@ describe.each(['socket', 'http'] as const)('commands the bot has never heard of 
     expect(await ask(h, 'invoke desk computer.act {"type":"curl x | sh"}', ADMIN)).toMatch(/OPENCLAW_ALLOW_SYSTEM_RUN/);
     expect(await ask(h, 'invoke desk mcp.tools.call.v1 {}', ADMIN)).toMatch(/OPENCLAW_ALLOW_SYSTEM_RUN/);
     expect(h.gateway.callCount('node.invoke')).toBe(1);
-    const refusals = h.bot.store.listAudit(50).filter((a) => a.outcome === 'refused' && a.action === 'invoke');
+    const refusals = (await h.bot.storage.audit.list(50)).filter(
+      (a) => a.outcome === 'refused' && a.action === 'invoke',
+    );
     expect(refusals.map((a) => [a.actor, (a.params as { command: string }).command])).toContainEqual([
       INVOKER,
       'desktop.stream',

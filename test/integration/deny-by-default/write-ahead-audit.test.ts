@@ -36,8 +36,8 @@ describe('write-ahead audit', () => {
     const harness = h;
     const node = harness.gateway.addNode({ displayName: 'audited', commands: ['ollama.models'], approved: true });
     let seenDuringCall: AuditEntry | undefined;
-    harness.gateway.setInvokeHandler(() => {
-      seenDuringCall = harness.bot.store.listAudit(1).at(-1);
+    harness.gateway.setInvokeHandler(async () => {
+      seenDuringCall = (await harness.bot.storage.audit.list(1)).at(-1);
       return { models: [] };
     });
     await ask(harness, 'invoke audited ollama.models {"verbose":true} --timeout 9s', INVOKER);
@@ -49,7 +49,7 @@ describe('write-ahead audit', () => {
       targetName: 'audited',
       params: { command: 'ollama.models', params: { verbose: true }, timeoutMs: 9_000 },
     });
-    const done = harness.bot.store.listAudit(1).at(-1);
+    const done = (await harness.bot.storage.audit.list(1)).at(-1);
     expect(done).toMatchObject({ id: seenDuringCall?.id, outcome: 'ok' });
     expect(done?.completedAtMs).toBeGreaterThan(0);
   });
@@ -61,14 +61,14 @@ describe('write-ahead audit', () => {
     const prompt = await untilDefined(() => h?.slack.ephemerals({ user: ADMIN }).at(-1), 'the confirmation');
     await h.slack.action({ channel: CHANNEL, messageTs: prompt.ts, actionId: 'command.confirm', userId: ADMIN });
     await until(() => expect(h?.gateway.callCount('node.invoke')).toBe(1));
-    await until(() =>
-      expect(h?.bot.store.listAudit(5).find((a) => a.action === 'invoke')).toMatchObject({
+    await until(async () =>
+      expect((await (h as Harness).bot.storage.audit.list(5)).find((a) => a.action === 'invoke')).toMatchObject({
         outcome: 'ok',
         params: { command: 'system.run', params: { command: ['rm', '-rf', '/tmp/x'] } },
       }),
     );
     await ask(h, 'rename runner runner-2', APPROVER);
-    expect(h.bot.store.listAudit(1).at(-1)).toMatchObject({
+    expect((await h.bot.storage.audit.list(1)).at(-1)).toMatchObject({
       action: 'rename',
       outcome: 'ok',
       params: { from: 'runner', to: 'runner-2' },
@@ -93,7 +93,7 @@ describe('write-ahead audit', () => {
     expect(h.gateway.callCount('node.invoke')).toBe(0);
     expect(h.gateway.callCount('node.rename')).toBe(0);
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
-    expect(h.bot.store.listClaims()).toEqual([]);
+    expect(await h.bot.storage.claims.list()).toEqual([]);
     expect(h.logs.text).toContain('could not write an audit intent; the action is refused');
 
     repair();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryHandle } from '../../fakes/fake-slack/delivery-handle.js';
-import { APPROVER, CHANNEL, type Harness } from '../support/bot-harness.js';
+import { APPROVER, CHANNEL, type Harness, recordOf } from '../support/bot-harness.js';
 import {
   cardFor,
   cards,
@@ -40,17 +40,19 @@ describe.each(['socket', 'http'] as const)('simultaneous clicks (%s mode)', (mod
       // Both payloads are built and sent in the same tick, before either is acked.
       const clicks = await Promise.all(users.map(click));
       for (const c of clicks) expect(c.acked).toBe(true);
-      await until(() => expect(harness.bot.store.get('node', requestId)?.status).toBe('approved'));
+      await until(async () => expect((await recordOf(harness.bot, 'node', requestId))?.status).toBe('approved'));
       await until(() => expect(notes(clicks).filter((n) => /Already handled/.test(n))).toHaveLength(1));
       expect(harness.gateway.callCount('node.pair.approve')).toBe(before + 1);
       await until(() => expect(json(cards(harness).find((m) => m.ts === card.ts))).not.toContain('pairing.approve'));
     }
-    await harness.bot.publisher.sync();
+    await harness.bot.delivery.sync();
     expect(harness.gateway.callCount('node.pair.approve')).toBe(ROUNDS);
     expect(harness.gateway.pendingNodeRequests()).toEqual([]);
     expect(cards(harness)).toHaveLength(ROUNDS);
     for (const card of cards(harness)) expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
-    const ok = harness.bot.store.listAudit(1_000).filter((a) => a.action === 'pairing.approve' && a.outcome === 'ok');
+    const ok = (await harness.bot.storage.audit.list(1_000)).filter(
+      (a) => a.action === 'pairing.approve' && a.outcome === 'ok',
+    );
     expect(ok).toHaveLength(ROUNDS);
     expect(harness.slack.failures).toEqual([]);
     expect(harness.slack.violations).toEqual([]);
@@ -72,9 +74,11 @@ describe.each(['socket', 'http'] as const)('simultaneous clicks (%s mode)', (mod
           userId: SECOND_APPROVER,
         }),
       ]);
-      await until(() => expect(harness.bot.store.get('node', requestId)?.status).toMatch(/approved|rejected/));
+      await until(async () =>
+        expect((await recordOf(harness.bot, 'node', requestId))?.status).toMatch(/approved|rejected/),
+      );
     }
-    await harness.bot.publisher.sync();
+    await harness.bot.delivery.sync();
     expect(harness.gateway.callCount('node.pair.approve') + harness.gateway.callCount('node.pair.reject')).toBe(5);
   });
 });

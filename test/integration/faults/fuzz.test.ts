@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryHandle } from '../../fakes/fake-slack/delivery-handle.js';
 import type { ResponseDelivery } from '../../fakes/fake-slack/types.js';
-import { ADMIN, APPROVER, CHANNEL, type Harness, STRANGER } from '../support/bot-harness.js';
+import { ADMIN, APPROVER, CHANNEL, firstGateway, type Harness, STRANGER } from '../support/bot-harness.js';
 import { checkAndStop, ORDINARY, startFaultHarness, until } from './support/fault-kit.js';
 import { createPicker, randomCommandText, randomJunkFrame } from './support/fuzz-inputs.js';
 import { problemsOf } from './support/output-checks.js';
@@ -65,7 +65,7 @@ describe('fuzzing', () => {
       connected: false,
     });
     harness.gateway.requestNodePairing({ displayName: '<@U0VICTIM01> wants in', commands: ORDINARY });
-    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true));
+    await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true));
 
     const p = createPicker(SEED);
     const inputs = Array.from({ length: COMMANDS }, () => ({
@@ -93,8 +93,8 @@ describe('fuzzing', () => {
     harness.gateway.sendOversized(64 * 1024 * 1024 + 1_024);
     // Too large for the client: it drops the connection and must come back by itself.
     await until(() => expect(harness.gateway.hellos.length).toBeGreaterThan(handshakes), 10_000);
-    await until(() => expect(harness.bot.gateway.isConnected).toBe(true), 10_000);
-    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
+    await until(() => expect(firstGateway(harness.bot).client.isConnected).toBe(true), 10_000);
+    await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true), 10_000);
 
     const final = await harness.slack.command('nodes', { user_id: STRANGER, channel_id: CHANNEL });
     expect(JSON.stringify((await final.nextResponse({ timeoutMs: 5_000 })).body)).toContain('alpha');

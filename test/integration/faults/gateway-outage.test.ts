@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNEL, type Harness } from '../support/bot-harness.js';
+import { CHANNEL, firstGateway, type Harness } from '../support/bot-harness.js';
 import { cardsFor, checkAndStop, ORDINARY, startFaultHarness, until } from './support/fault-kit.js';
 
 let h: Harness | undefined;
@@ -21,19 +21,19 @@ describe('gateway outage', () => {
     const port = harness.gateway.port;
 
     await harness.gateway.stop();
-    await until(() => expect(harness.bot.gateway.isConnected).toBe(false));
+    await until(() => expect(firstGateway(harness.bot).client.isConnected).toBe(false));
     // Filed while nobody listens: only reconciliation after the reconnect can find it.
     const during = harness.gateway.requestNodePairing({ displayName: 'during-outage', commands: ORDINARY });
     // Two refused reconnects push the backoff to ~4 s, so a prompt reconnect needs the early probe.
     await until(() => expect(lostLines(harness)).toBeGreaterThanOrEqual(2), 10_000);
-    expect(harness.bot.gateway.isConnected).toBe(false);
+    expect(firstGateway(harness.bot).client.isConnected).toBe(false);
 
     await harness.gateway.start({ port });
     const restartedAt = performance.now();
     // Filed on the restarted gateway before the bot has reconnected (no session yet to push an event to).
     expect(harness.gateway.connections).toBe(0);
     const afterRestart = harness.gateway.requestNodePairing({ displayName: 'after-restart', commands: ORDINARY });
-    await until(() => expect(harness.bot.gateway.isConnected).toBe(true), 10_000);
+    await until(() => expect(firstGateway(harness.bot).client.isConnected).toBe(true), 10_000);
     const reconnectMs = performance.now() - restartedAt;
     expect(reconnectMs).toBeLessThan(5_000);
 
@@ -42,8 +42,8 @@ describe('gateway outage', () => {
     });
     await until(() => expect(texts(harness).filter((t) => /is back after/.test(t))).toHaveLength(1));
     // Settle: a further reconciliation and sync must not post anything again.
-    await harness.bot.watcher.reconcile('test');
-    await harness.bot.publisher.sync();
+    await firstGateway(harness.bot).watcher.reconcile('test');
+    await harness.bot.delivery.sync();
     for (const id of [before, during, afterRestart]) expect(cardsFor(harness, id)).toHaveLength(1);
     expect(texts(harness).filter((t) => /down since/.test(t))).toHaveLength(1);
     expect(texts(harness).filter((t) => /is back after/.test(t))).toHaveLength(1);
@@ -57,12 +57,12 @@ describe('gateway outage', () => {
     harness.gateway.addNode({ displayName: 'steady', commands: ORDINARY, approved: true, connected: true });
     const port = harness.gateway.port;
     await harness.gateway.stop();
-    await until(() => expect(harness.bot.gateway.isConnected).toBe(false));
+    await until(() => expect(firstGateway(harness.bot).client.isConnected).toBe(false));
     const down = await harness.slack.command('nodes', { channel_id: CHANNEL });
     expect(down.acked).toBe(true);
     expect(JSON.stringify((await down.nextResponse({ timeoutMs: 5_000 })).body)).toMatch(/unreachable/);
     await harness.gateway.start({ port });
-    await until(() => expect(harness.bot.gateway.isConnected).toBe(true), 10_000);
+    await until(() => expect(firstGateway(harness.bot).client.isConnected).toBe(true), 10_000);
     const up = await harness.slack.command('nodes', { channel_id: CHANNEL });
     expect(JSON.stringify((await up.nextResponse({ timeoutMs: 5_000 })).body)).toContain('steady');
     expect(down.responses()).toHaveLength(1);

@@ -14,14 +14,14 @@ const OTHER_TEAM = 'T0OTHERTEAM';
 const BAD_SIGNATURES: readonly SignatureMode[] = ['missing', 'wrong', 'stale'];
 
 /** What any effect of a refused request would change: gateway calls, Slack calls and posts, responses, audit. */
-function snapshot(harness: Harness) {
+async function snapshot(harness: Harness) {
   return {
     gatewayCalls: harness.gateway.received.filter((r) => r.method !== 'connect').length,
     slackCalls: harness.slack.calls().length,
     messages: harness.slack.messages(CHANNEL).map((m) => `${m.ts}:${m.text}:${JSON.stringify(m.blocks)}`),
     ephemerals: harness.slack.ephemerals().length,
     responses: harness.slack.responses().length,
-    audit: harness.bot.store.listAudit(1_000).length,
+    audit: (await harness.bot.storage.audit.list(1_000)).length,
     pending: harness.gateway.pendingNodeRequests().length,
   };
 }
@@ -31,7 +31,7 @@ async function arrange(harness: Harness): Promise<{ requestId: string; card: Sto
   harness.gateway.addNode({ displayName: 'victim', commands: ORDINARY, approved: true, connected: true });
   const requestId = harness.gateway.requestNodePairing({ displayName: 'guarded', commands: ORDINARY });
   const card = await cardFor(harness, 'guarded');
-  await until(() => expect(harness.bot.publisher.isIdle()).toBe(true));
+  await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true));
   return { requestId, card };
 }
 
@@ -50,7 +50,7 @@ describe('HTTP mode request verification', () => {
     h = await startFaultHarness({ mode: 'http' });
     const harness = h;
     const { requestId, card } = await arrange(harness);
-    const before = snapshot(harness);
+    const before = await snapshot(harness);
     const handles: DeliveryHandle[] = [];
     for (const signature of BAD_SIGNATURES) {
       const target = { url: harness.eventsUrl };
@@ -76,8 +76,8 @@ describe('HTTP mode request verification', () => {
       expect(handle.acked).toBe(false);
       expect(handle.responses()).toEqual([]);
     }
-    await harness.bot.publisher.sync();
-    expect(snapshot(harness)).toEqual(before);
+    await harness.bot.delivery.sync();
+    expect(await snapshot(harness)).toEqual(before);
     expect(harness.gateway.nodes().some((n) => n.displayName === 'pwned')).toBe(false);
     await expectAcceptedWhenValid(harness, requestId);
   });
@@ -90,7 +90,7 @@ describe('HTTP mode request verification', () => {
       .flatMap((b) => (Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : []))
       .find((e) => e.action_id === 'pairing.approve');
     expect(typeof button?.value).toBe('string');
-    const before = snapshot(harness);
+    const before = await snapshot(harness);
     const target = { url: harness.eventsUrl };
     const foreignClick = {
       type: 'block_actions',
@@ -129,8 +129,8 @@ describe('HTTP mode request verification', () => {
       harness.slack.sendAction(foreignClick, target),
     ]);
     for (const handle of handles) expect(handle.responses()).toEqual([]);
-    await harness.bot.publisher.sync();
-    expect(snapshot(harness)).toEqual(before);
+    await harness.bot.delivery.sync();
+    expect(await snapshot(harness)).toEqual(before);
     expect(harness.gateway.nodes().some((n) => n.displayName === 'pwned')).toBe(false);
     expect(harness.logs.text).toContain('refused a Slack request from another workspace');
     // The same click from our own team does act.

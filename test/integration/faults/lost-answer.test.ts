@@ -19,8 +19,8 @@ describe('chat.postMessage whose answer is lost after Slack posted it', () => {
     harness.proxy.loseAnswerOfNext('chat.postMessage');
     const requestId = harness.gateway.requestNodePairing({ displayName: 'lost-answer', commands: ORDINARY });
     await until(() => expect(harness.proxy.lost).toEqual(['chat.postMessage']));
-    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
-    await harness.bot.publisher.sync();
+    await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true), 10_000);
+    await harness.bot.delivery.sync();
     expect(cardsFor(harness, requestId)).toHaveLength(1);
     expect(cards(harness)).toHaveLength(1);
   });
@@ -30,12 +30,12 @@ describe('chat.postMessage whose answer is lost after Slack posted it', () => {
     const harness = h;
     harness.gateway.requestNodePairing({ displayName: 'lost-reply', commands: ORDINARY });
     const card = await cardFor(harness, 'lost-reply');
-    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true));
+    await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true));
     harness.proxy.loseAnswerOfNext('chat.postMessage');
     await harness.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER });
     await until(() => expect(harness.proxy.lost).toEqual(['chat.postMessage']));
-    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
-    await harness.bot.publisher.sync();
+    await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true), 10_000);
+    await harness.bot.delivery.sync();
     expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
   });
 });
@@ -51,7 +51,7 @@ describe('a lost chat.postMessage answer without the history scopes', () => {
     await until(() => expect(harness.proxy.lost).toEqual(['chat.postMessage']));
     const second = harness.gateway.requestNodePairing({ displayName: 'after-the-loss', commands: ORDINARY });
     await until(() => expect(cardsFor(harness, second)).toHaveLength(1), 10_000);
-    await until(() => expect(harness.bot.publisher.isIdle()).toBe(true), 10_000);
+    await until(async () => expect(await harness.bot.delivery.isIdle()).toBe(true), 10_000);
     // Slack kept the first post and the retry made a second one: the duplicate this mode accepts.
     expect(cardsFor(harness, first)).toHaveLength(2);
     expect(harness.slack.calls('conversations.history')).toHaveLength(0);

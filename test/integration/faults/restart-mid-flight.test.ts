@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../fakes/fake-slack/types.js';
-import { APPROVER, CHANNEL, type Harness } from '../support/bot-harness.js';
+import { APPROVER, CHANNEL, type Harness, recordOf } from '../support/bot-harness.js';
 import { cardFor, cards, checkAndStop, json, ORDINARY, startFaultHarness, until } from './support/fault-kit.js';
 
 let h: Harness | undefined;
@@ -31,9 +31,9 @@ async function expectApprovedOnce(harness: Harness, requestId: string, nodeId: s
   // so the bot may have sent at most one retry.
   expect(harness.gateway.callCount('node.pair.approve')).toBeGreaterThanOrEqual(1);
   expect(harness.gateway.callCount('node.pair.approve')).toBeLessThanOrEqual(2);
-  expect(harness.bot.store.get('node', requestId)?.status).toBe('approved');
-  expect(harness.bot.store.listClaims()).toEqual([]);
-  await harness.bot.publisher.sync();
+  expect((await recordOf(harness.bot, 'node', requestId))?.status).toBe('approved');
+  expect(await harness.bot.storage.claims.list()).toEqual([]);
+  await harness.bot.delivery.sync();
   expect(cards(harness)).toHaveLength(1);
   expect(harness.slack.threadReplies(CHANNEL, cardTs).length).toBeLessThanOrEqual(1);
   expect(`${card.text} ${json(card)}`).not.toMatch(/could not be reached|Not applied|client stopped/);
@@ -55,7 +55,7 @@ describe('bot restart mid-decision', () => {
     });
     expect(click.acked).toBe(true);
     await h.gateway.waitForRequest('node.pair.approve', { timeoutMs: 5_000 });
-    expect(h.bot.store.listClaims()).toHaveLength(1);
+    expect(await h.bot.storage.claims.list()).toHaveLength(1);
 
     h.gateway.delayResponses(0);
     await h.restartBot();
@@ -92,7 +92,7 @@ describe('bot restart mid-decision', () => {
     });
     expect(click.acked).toBe(true);
     await h.gateway.waitForRequest('node.pair.list', { since, timeoutMs: 5_000 });
-    await until(() => expect(h?.bot.store.listClaims()).toHaveLength(1));
+    await until(async () => expect(await (h as Harness).bot.storage.claims.list()).toHaveLength(1));
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
 
     h.gateway.delayResponses(0);

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPROVER, CHANNEL, type Harness, SECRETS, STRANGER } from '../support/bot-harness.js';
+import { APPROVER, CHANNEL, firstGateway, type Harness, SECRETS, STRANGER } from '../support/bot-harness.js';
 import {
   cardFor,
   checkAndStop,
@@ -51,7 +51,7 @@ describe('secrets in logs', () => {
     const handshakes = harness.gateway.hellos.length;
     harness.gateway.dropConnections();
     await until(() => expect(harness.gateway.hellos.length).toBeGreaterThan(handshakes), 10_000);
-    await until(() => expect(harness.bot.gateway.isConnected).toBe(true), 10_000);
+    await until(() => expect(firstGateway(harness.bot).client.isConnected).toBe(true), 10_000);
     harness.slack.failNext('chat.postMessage', { status: 500 });
     harness.slack.failNext('chat.update', { status: 429, retryAfterSec: 1 });
     harness.slack.dropNext('response_url');

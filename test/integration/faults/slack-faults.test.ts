@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
 import type { ResponseDelivery } from '../../fakes/fake-slack/types.js';
-import { APPROVER, CHANNEL, type Harness, STRANGER } from '../support/bot-harness.js';
+import { APPROVER, CHANNEL, type Harness, recordOf, STRANGER } from '../support/bot-harness.js';
 import {
   cardFor,
   cards,
@@ -47,8 +47,8 @@ describe.each(FAULTS)('Slack fault: $name', ({ inject }) => {
     await until(() => {
       for (const id of ids) expect(cardsFor(harness, id)).toHaveLength(1);
     }, 10_000);
-    await harness.bot.publisher.sync();
-    expect(harness.bot.publisher.isIdle()).toBe(true);
+    await harness.bot.delivery.sync();
+    expect(await harness.bot.delivery.isIdle()).toBe(true);
     for (const id of ids) expect(cardsFor(harness, id)).toHaveLength(1);
     expect(cards(harness)).toHaveLength(3);
     expect(okCalls(harness, 'chat.postMessage')).toHaveLength(3);
@@ -75,10 +75,10 @@ describe.each(FAULTS)('Slack fault: $name', ({ inject }) => {
       expect(json(current)).toContain(`<@${APPROVER}>`);
     }, 10_000);
     await until(() => expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1), 10_000);
-    await harness.bot.publisher.sync();
+    await harness.bot.delivery.sync();
     expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
     expect(cards(harness)).toHaveLength(1);
-    expect(harness.bot.store.get('node', requestId)?.status).toBe('approved');
+    expect((await recordOf(harness.bot, 'node', requestId))?.status).toBe('approved');
     expect(harness.gateway.callCount('node.pair.approve')).toBe(1);
     expect(harness.slack.calls('chat.update').length).toBeGreaterThan(okCalls(harness, 'chat.update').length);
   });
@@ -91,8 +91,8 @@ describe.each(FAULTS)('Slack fault: $name', ({ inject }) => {
     inject(harness.slack, 'chat.postMessage');
     await harness.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.reject', userId: APPROVER });
     await until(() => expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1), 10_000);
-    await harness.bot.publisher.sync();
-    expect(harness.bot.publisher.isIdle()).toBe(true);
+    await harness.bot.delivery.sync();
+    expect(await harness.bot.delivery.isIdle()).toBe(true);
     expect(harness.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1);
     expect(cards(harness)).toHaveLength(1);
     expect(harness.gateway.callCount('node.pair.reject')).toBe(1);
@@ -108,7 +108,7 @@ describe.each(FAULTS)('Slack fault: $name', ({ inject }) => {
     await until(() => expect(delivered(handle.responses())).toHaveLength(1), 10_000);
     expect(JSON.stringify(delivered(handle.responses())[0]?.body)).toContain('answer-node');
     // Every answer leaves the bot once: the fake applies nothing for a failed or dropped POST.
-    await harness.bot.publisher.sync();
+    await harness.bot.delivery.sync();
     expect(handle.responses()).toHaveLength(1);
     expect(h.slack.ephemerals({ user: STRANGER })).toHaveLength(1);
   });
@@ -140,7 +140,7 @@ describe('Slack retries', () => {
     harness.slack.failNext('chat.postMessage', { status: 500, times: 2 });
     const requestId = harness.gateway.requestNodePairing({ displayName: 'stubborn', commands: ORDINARY });
     await until(() => expect(cardsFor(harness, requestId)).toHaveLength(1), 10_000);
-    await harness.bot.publisher.sync();
+    await harness.bot.delivery.sync();
     expect(cardsFor(harness, requestId)).toHaveLength(1);
     expect(harness.slack.calls('chat.postMessage').map((c) => c.httpStatus)).toEqual([500, 500, 200]);
   });

@@ -5,6 +5,7 @@ import { DEFAULT_OPERATOR_SCOPES } from '../../../src/config.js';
 import { DeviceIdentity } from '../../../src/gateway/device-identity.js';
 import { GatewayClient, type GatewayClientOptions } from '../../../src/gateway/gateway-client.js';
 import { createLogger } from '../../../src/logger.js';
+import { FileIdentityStore } from '../../../src/storage/sqlite/file-identities.js';
 import { FakeGateway, type FakeGatewayOptions } from '../../fakes/fake-gateway/fake-gateway.js';
 import { LogCapture } from '../support/bot-harness.js';
 
@@ -19,7 +20,7 @@ export async function connectClient(
   const gateway = new FakeGateway({ token: TOKEN, ...gatewayOptions });
   await gateway.start();
   const dir = stateDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-gw-')));
-  const identity = await DeviceIdentity.loadOrCreate(dir);
+  const identity = await DeviceIdentity.loadOrCreate(new FileIdentityStore(dir), 'default');
   const logs = new LogCapture();
   const client = new GatewayClient({
     url: gateway.url,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
+import { FileIdentityStore } from '../../../src/storage/sqlite/file-identities.js';
 import { connectClient, TOKEN } from './client-support.js';
 
 type Ctx = Awaited<ReturnType<typeof connectClient>>;
@@ -37,7 +38,7 @@ describe('GatewayClient handshake', () => {
     await ctx.client.waitUntilConnected(3_000);
     await until(() => expect(ctx?.identity.deviceToken).toBeTruthy());
     const { DeviceIdentity } = await import('../../../src/gateway/device-identity.js');
-    const reloaded = await DeviceIdentity.loadOrCreate(ctx.dir);
+    const reloaded = await DeviceIdentity.loadOrCreate(new FileIdentityStore(ctx.dir), 'default');
     expect(reloaded.deviceId).toBe(ctx.identity.deviceId);
     expect(reloaded.deviceToken).toBe(ctx.identity.deviceToken);
   });

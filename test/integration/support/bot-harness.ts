@@ -8,6 +8,8 @@ import { parse } from 'yaml';
 import { type Bot, startBot } from '../../../src/bot.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
+import type { RequestKind } from '../../../src/pairing/types.js';
+import type { GatewayRuntime } from '../../../src/runtime/gateways.js';
 import { FakeGateway, type FakeGatewayOptions } from '../../fakes/fake-gateway/fake-gateway.js';
 import { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
 import type { FakeSlackOptions } from '../../fakes/fake-slack/types.js';
@@ -33,6 +35,18 @@ export const MANIFEST_SCOPES: readonly string[] = (
 
 /** Scopes of an install that also granted the optional history scopes. */
 export const SCOPES_WITH_HISTORY: readonly string[] = [...MANIFEST_SCOPES, 'channels:history', 'groups:history'];
+
+/** The first (in single-gateway tests: the only) gateway's runtime of a running bot. */
+export function firstGateway(bot: Bot): GatewayRuntime {
+  const [first] = bot.gateways.all();
+  if (!first) throw new Error('the bot has no gateway');
+  return first;
+}
+
+/** A stored request of a gateway (`default` unless named). */
+export function recordOf(bot: Bot, kind: RequestKind, requestId: string, gateway = 'default') {
+  return bot.storage.requests.get({ gateway, kind, requestId });
+}
 
 /** Log lines captured in memory, for asserting on logs and on the absence of secrets. */
 export class LogCapture extends Writable {
@@ -122,7 +136,7 @@ export async function startSlackBot(
       log: options.log ? createLogger(options.log.level, options.log.destination) : createLogger('debug', logs),
       reconcileIntervalMs: options.reconcileIntervalMs,
     });
-    await bot.gateway.waitUntilConnected(30_000);
+    await Promise.all(bot.gateways.all().map((g) => g.client.waitUntilConnected(30_000)));
     if (mode === 'socket') await slack.waitForSocketConnections(1, { timeoutMs: 5_000 });
     else slack.useHttp({ url: `http://127.0.0.1:${bot.port}/slack/events` });
     return bot;

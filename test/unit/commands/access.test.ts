@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessContext, decideAccess, type Tier } from '../../../src/commands/access.js';
-import type { Command } from '../../../src/commands/parse-command.js';
+import type { Command } from '../../../src/commands/parse/parse-command.js';
+import { type AccessContext, decideAccess, type Tier } from '../../../src/commands/policy/access.js';
 import { CommandPolicy } from '../../../src/policy/command-policy.js';
 import { matchesPattern } from '../../../src/policy/glob.js';
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatDuration, formatNumber, formatSince } from '../../../src/commands/format.js';
+import {
+  formatAgo,
+  formatBytes,
+  formatDuration,
+  formatNumber,
+  formatSince,
+} from '../../../src/commands/render/format.js';
 
 describe('formatAgo', () => {
   it('says how long ago in the largest sensible unit', () => {

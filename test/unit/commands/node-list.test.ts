@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampPage, decodePageValue, encodePageValue, selectNodes } from '../../../src/commands/node-list.js';
+import { clampPage, decodePageValue, encodePageValue, selectNodes } from '../../../src/commands/render/node-list.js';
 import type { NodeInfo } from '../../../src/gateway/schemas.js';
 
 const n = (

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Command, MAX_TEXT_CHARS, type ParseResult, parseCommand } from '../../../src/commands/parse-command.js';
+import {
+  type Command,
+  MAX_TEXT_CHARS,
+  type ParseResult,
+  parseCommand,
+} from '../../../src/commands/parse/parse-command.js';
 
 function command(text: string): Command {
   const result = parseCommand(text);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSlackText } from '../../../src/commands/decode-slack-text.js';
-import { parseDuration } from '../../../src/commands/parse-duration.js';
-import { lineColumn, parseJsonPrefix } from '../../../src/commands/parse-json.js';
-import { quoteInput } from '../../../src/commands/read-args.js';
-import { readToken, type Token } from '../../../src/commands/tokenize.js';
+import { decodeSlackText } from '../../../src/commands/parse/decode-slack-text.js';
+import { parseDuration } from '../../../src/commands/parse/parse-duration.js';
+import { lineColumn, parseJsonPrefix } from '../../../src/commands/parse/parse-json.js';
+import { quoteInput } from '../../../src/commands/parse/read-args.js';
+import { readToken, type Token } from '../../../src/commands/parse/tokenize.js';
 
 describe('decodeSlackText', () => {
   it('turns escaped mentions, channels and links into what the user typed', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHostStats, renderDescribe } from '../../../src/commands/render-describe.js';
+import { formatHostStats, renderDescribe } from '../../../src/commands/render/render-describe.js';
 import type { NodeInfo } from '../../../src/gateway/schemas.js';
 import { CommandPolicy } from '../../../src/policy/command-policy.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';

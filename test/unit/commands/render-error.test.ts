@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeInvokeError, renderError, renderInvokeError } from '../../../src/commands/render-error.js';
+import { describeInvokeError, renderError, renderInvokeError } from '../../../src/commands/render/render-error.js';
 import { AppError, GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
 

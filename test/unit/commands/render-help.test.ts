@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_SPECS } from '../../../src/commands/command-catalog.js';
-import { renderHelp, renderRemovedCommand } from '../../../src/commands/render-help.js';
+import { COMMAND_SPECS } from '../../../src/commands/parse/command-catalog.js';
+import { renderHelp, renderRemovedCommand } from '../../../src/commands/render/render-help.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
 
 describe('renderHelp', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_MAX, renderInvokeResult } from '../../../src/commands/render-invoke.js';
+import { CODE_MAX, renderInvokeResult } from '../../../src/commands/render/render-invoke.js';
 import type { NodeInvokeResult } from '../../../src/gateway/schemas.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
 

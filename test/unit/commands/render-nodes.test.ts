@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodePageValue } from '../../../src/commands/node-list.js';
+import { decodePageValue } from '../../../src/commands/render/node-list.js';
 import {
   NODES_NEXT_ACTION_ID,
   NODES_PREV_ACTION_ID,
   type NodesPage,
   renderNodesPage,
-} from '../../../src/commands/render-nodes.js';
+} from '../../../src/commands/render/render-nodes.js';
 import type { NodeInfo } from '../../../src/gateway/schemas.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type GatewaySessionInfo, renderPresence } from '../../../src/commands/render-presence.js';
+import { type GatewaySessionInfo, renderPresence } from '../../../src/commands/render/render-presence.js';
 import type { PresenceEntry } from '../../../src/gateway/schemas.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
 

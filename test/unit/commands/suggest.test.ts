@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, suggest } from '../../../src/commands/suggest.js';
+import { editDistance, suggest } from '../../../src/commands/parse/suggest.js';
 
 describe('editDistance', () => {
   it('counts insertions, deletions and substitutions', () => {

@@ -2,14 +2,16 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
+import { DomainEvents } from '../../../src/events/domain-events.js';
 import type { NodePairList, NodePairRequest } from '../../../src/gateway/schemas.js';
 import { PairingDecider } from '../../../src/pairing/decider.js';
 import { createFingerprinter } from '../../../src/pairing/fingerprint.js';
 import { PairingWatcher } from '../../../src/pairing/pairing-watcher.js';
 import type { PairingGateway } from '../../../src/pairing/ports.js';
-import { SqliteStore } from '../../../src/pairing/sqlite-store.js';
 import { toNodeRequest } from '../../../src/pairing/to-request.js';
 import { CommandPolicy } from '../../../src/policy/command-policy.js';
+import { createMemoryStorage } from '../../../src/storage/memory/memory-storage.js';
+import type { Storage } from '../../../src/storage/ports.js';
 
 const fingerprintRequest = createFingerprinter(Buffer.alloc(32, 7));
 const policy = new CommandPolicy({ ordinary: [], allowSystemRun: false });
@@ -54,58 +56,73 @@ function stubGateway(pending: NodePairRequest[]) {
   return { gateway, calls, failNext: (err: Error | undefined) => (failWith = err), applyApproval, removePending };
 }
 
-function setup(shown: string[], current: NodePairRequest[], nowMs: () => number = Date.now) {
-  const store = new SqliteStore(':memory:');
+const KEY = { gateway: 'default', kind: 'node', requestId: 'req-1' } as const;
+
+/** The parts every decider of these tests shares. */
+function parts(storage: Storage) {
+  return {
+    gatewayId: 'default',
+    storage,
+    audit: new AuditLog(storage.audit, silent),
+    domain: new DomainEvents(silent),
+    fingerprint: fingerprintRequest,
+    log: silent,
+  };
+}
+
+async function setup(shown: string[], current: NodePairRequest[], nowMs: () => number = Date.now) {
+  const storage = createMemoryStorage();
   const request = toNodeRequest(raw(shown), undefined, 1);
   const fingerprint = fingerprintRequest(request);
-  store.insertPending(request, fingerprint, 1);
+  await storage.requests.insertPending('default', request, fingerprint, 1);
   const stub = stubGateway(current);
   const decider = new PairingDecider({
+    ...parts(storage),
     gateway: stub.gateway,
-    store,
-    audit: new AuditLog(store, silent),
     policy,
     watcher: { reconcile: async () => {} },
     access: { approvers: ['U1'], admins: ['UADMIN'] },
     isMember: async (user, list) => list.includes(user),
-    fingerprint: fingerprintRequest,
-    log: pino({ level: 'silent' }),
-    onChange: () => {},
     nowMs,
   });
   /** `userId` clicks Approve on the card for req-1 (showing `shown`, unless another fingerprint is given). */
   const approve = (userId: string, shownFingerprint = fingerprint) =>
-    decider.decide({ kind: 'node', requestId: 'req-1', fingerprint: shownFingerprint, userId, decision: 'approve' });
-  return { store, decider, fingerprint, approve, ...stub };
+    decider.decide({ ...KEY, fingerprint: shownFingerprint, userId, decision: 'approve' });
+  const record = () => storage.requests.get(KEY);
+  const claims = () => storage.claims.list();
+  /** A claim left by a crash (or a lost answer). */
+  const leaveClaim = (claimedAtMs: number) =>
+    storage.claims.claim({ ...KEY, decision: 'approve', userId: 'U1', fingerprint, claimedAtMs });
+  return { storage, decider, fingerprint, approve, record, claims, leaveClaim, ...stub };
 }
 
 describe('PairingDecider', () => {
   it('approves the request that was shown, once', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])]);
     expect((await t.approve('U1')).outcome).toBe('decided');
     expect((await t.approve('U1')).outcome).toBe('already');
     expect(t.calls).toEqual(['approve:req-1']);
-    expect(t.store.get('node', 'req-1')?.resolvedBy).toEqual({ via: 'slack', userId: 'U1' });
+    expect((await t.record())?.resolvedBy).toEqual({ via: 'slack', userId: 'U1' });
   });
 
   it('refuses to approve when the gateway now shows a wider surface than the card', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models', 'system.run'])]);
+    const t = await setup(['ollama.models'], [raw(['ollama.models', 'system.run'])]);
     const result = await t.approve('UADMIN');
     expect(result.outcome).toBe('changed');
     expect(t.calls).toEqual([]);
-    expect(t.store.get('node', 'req-1')?.request.commands).toContain('system.run');
-    expect(t.store.listClaims()).toEqual([]);
+    expect((await t.record())?.request.commands).toContain('system.run');
+    expect(await t.claims()).toEqual([]);
   });
 
   it('refuses a stale fingerprint from an old card', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])]);
     const result = await t.approve('U1', 'v1-stale');
     expect(result.outcome).toBe('changed');
     expect(t.calls).toEqual([]);
   });
 
   it('releases the claim and keeps the request pending when the gateway refuses', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])]);
     t.failNext(
       new GatewayRequestError('node.pair.approve', {
         code: 'FORBIDDEN',
@@ -115,45 +132,39 @@ describe('PairingDecider', () => {
     );
     const result = await t.approve('U1');
     expect(result).toMatchObject({ outcome: 'failed' });
-    expect(result.outcome === 'failed' && result.message).toMatch(/lacks operator.write/);
-    expect(t.store.get('node', 'req-1')).toMatchObject({
-      status: 'pending',
-      lastError: expect.stringMatching(/operator.write/),
+    expect(result.outcome === 'failed' && result.failure).toEqual({
+      code: 'missing-scope',
+      missingScope: 'operator.write',
+      requiredScopes: ['operator.write'],
     });
-    expect(t.store.listClaims()).toEqual([]);
+    expect(await t.record()).toMatchObject({ status: 'pending', lastFailure: { code: 'missing-scope' } });
+    expect(await t.claims()).toEqual([]);
   });
 
   it('finishes a claim left by a crash exactly once', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
-    t.store.claim({
-      kind: 'node',
-      requestId: 'req-1',
-      decision: 'approve',
-      userId: 'U1',
-      fingerprint: t.fingerprint,
-      claimedAtMs: Date.now(),
-    });
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])]);
+    await t.leaveClaim(Date.now());
     await t.decider.resumeClaims();
     await t.decider.resumeClaims();
     expect(t.calls).toEqual(['approve:req-1']);
-    expect(t.store.get('node', 'req-1')?.status).toBe('approved');
+    expect((await t.record())?.status).toBe('approved');
   });
 
   it('refuses an approver on an admin-sensitive request and audits it', async () => {
-    const t = setup(['system.run'], [raw(['system.run'])]);
+    const t = await setup(['system.run'], [raw(['system.run'])]);
     const result = await t.approve('U1');
     expect(result.outcome).toBe('refused');
     expect(t.calls).toEqual([]);
-    expect(t.store.listAudit(1)[0]).toMatchObject({ actor: 'U1', outcome: 'refused' });
+    expect((await t.storage.audit.list(1))[0]).toMatchObject({ actor: 'U1', outcome: 'refused' });
   });
 
   it('keeps the claim when the outcome is unknown and credits the clicker once the gateway shows it applied', async () => {
     const request = raw(['ollama.models']);
-    const t = setup(['ollama.models'], [request]);
+    const t = await setup(['ollama.models'], [request]);
     t.failNext(new GatewayTimeoutError('node.pair.approve', 30_000, true));
     const first = await t.approve('U1');
     expect(first.outcome).toBe('failed');
-    expect(t.store.listClaims()).toHaveLength(1);
+    expect(await t.claims()).toHaveLength(1);
     expect((await t.approve('UADMIN')).outcome).toBe('already');
 
     // The approval did land on the gateway after all.
@@ -161,91 +172,66 @@ describe('PairingDecider', () => {
     t.failNext(undefined);
     await t.decider.resumeClaims();
     expect(t.calls).toEqual(['approve:req-1']);
-    expect(t.store.get('node', 'req-1')).toMatchObject({
+    expect(await t.record()).toMatchObject({
       status: 'approved',
       resolvedBy: { via: 'slack', userId: 'U1' },
     });
-    expect(t.store.listClaims()).toEqual([]);
+    expect(await t.claims()).toEqual([]);
   });
 
   it('retries a claim with an unknown outcome when the request is still pending', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])]);
     t.failNext(new GatewayTimeoutError('node.pair.approve', 30_000, true));
     await t.approve('U1');
     t.failNext(undefined);
     await t.decider.resumeClaims();
     expect(t.calls).toEqual(['approve:req-1', 'approve:req-1']);
-    expect(t.store.get('node', 'req-1')?.status).toBe('approved');
+    expect((await t.record())?.status).toBe('approved');
   });
 
   it('finishes a reconciliation that resumes a claim whose request went the other way (no self-wait)', async () => {
     const request = raw(['ollama.models']);
-    const t = setup(['ollama.models'], [request]);
+    const t = await setup(['ollama.models'], [request]);
     const watcher: PairingWatcher = new PairingWatcher({
+      ...parts(t.storage),
       gateway: t.gateway,
       events: { on: () => () => {}, onResync: () => () => {} },
-      store: t.store,
-      audit: new AuditLog(t.store, silent),
-      fingerprint: fingerprintRequest,
-      log: pino({ level: 'silent' }),
-      onChange: () => {},
       onReconciled: (): Promise<void> => decider.resumeClaims(),
     });
     const decider: PairingDecider = new PairingDecider({
+      ...parts(t.storage),
       gateway: t.gateway,
-      store: t.store,
-      audit: new AuditLog(t.store, silent),
       policy,
       watcher,
       access: { approvers: ['U1'], admins: [] },
       isMember: async (user, list) => list.includes(user),
-      fingerprint: fingerprintRequest,
-      log: pino({ level: 'silent' }),
-      onChange: () => {},
     });
     // A claim left by a crash; meanwhile the request left the gateway without being approved.
-    t.store.claim({
-      kind: 'node',
-      requestId: 'req-1',
-      decision: 'approve',
-      userId: 'U1',
-      fingerprint: t.fingerprint,
-      claimedAtMs: 5,
-    });
+    await t.leaveClaim(5);
     t.removePending(request);
     await watcher.reconcile('test');
-    expect(t.store.listClaims()).toEqual([]);
+    expect(await t.claims()).toEqual([]);
     expect(t.calls).toEqual([]);
     await watcher.reconcile('settles the card');
-    expect(t.store.get('node', 'req-1')?.status).toBe('gone');
+    expect((await t.record())?.status).toBe('gone');
   });
 
   it('frees the request when the gateway was unreachable at click time (nothing was sent)', async () => {
-    const t = setup(['ollama.models'], [raw(['ollama.models'])]);
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])]);
     t.failNext(new GatewayClosedError('node.pair.approve', 'gateway session is not connected', 'NOT_CONNECTED'));
     const result = await t.approve('U1');
     expect(result.outcome).toBe('failed');
-    expect(t.store.listClaims()).toEqual([]);
+    expect(await t.claims()).toEqual([]);
   });
 
   it('drops an interrupted decision that stayed unconfirmed for more than 10 minutes', async () => {
     let now = 1_000_000;
-    const t = setup(['ollama.models'], [raw(['ollama.models'])], () => now);
-    t.store.claim({
-      kind: 'node',
-      requestId: 'req-1',
-      decision: 'approve',
-      userId: 'U1',
-      fingerprint: t.fingerprint,
-      claimedAtMs: now,
-    });
+    const t = await setup(['ollama.models'], [raw(['ollama.models'])], () => now);
+    await t.leaveClaim(now);
     now += 10 * 60_000 + 1;
     await t.decider.resumeClaims();
     expect(t.calls).toEqual([]);
-    expect(t.store.listClaims()).toEqual([]);
-    expect(t.store.get('node', 'req-1')).toMatchObject({
-      status: 'pending',
-      lastError: expect.stringMatching(/never confirmed/),
-    });
+    expect(await t.claims()).toEqual([]);
+    expect(await t.record()).toMatchObject({ status: 'pending', lastFailure: { code: 'dropped-stale' } });
   });
 });

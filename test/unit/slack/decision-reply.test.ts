@@ -29,9 +29,12 @@ describe('renderDecisionReply', () => {
     expect(reply({ status: 'expired' })).toContain('expired');
     expect(reply({ status: 'superseded' })).toContain('superseded');
     expect(reply({ status: 'removed' })).toContain('removed');
-    expect(reply({ status: 'pending', lastError: 'missing scope: operator.admin' })).toContain(
-      'Could not decide device *Alice laptop*',
-    );
+    expect(
+      reply({
+        status: 'pending',
+        lastFailure: { code: 'missing-scope', missingScope: 'operator.admin', requiredScopes: ['operator.admin'] },
+      }),
+    ).toContain('Could not decide device *Alice laptop*');
   });
 
   it('never mentions an unvalidated user id or leaks hostile tokens', () => {
@@ -39,7 +42,7 @@ describe('renderDecisionReply', () => {
       const record = makeRecord(makeHostileRequest(), {
         status,
         resolvedBy: { via: 'slack', userId: EVIL },
-        lastError: EVIL.repeat(100),
+        lastFailure: { code: 'note', message: EVIL.repeat(100) },
       });
       expectSlackAccepts(renderDecisionReply(record));
     }

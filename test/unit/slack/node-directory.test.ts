@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { NodeDirectory } from '../../../src/commands/node-directory.js';
 import type { NodeList } from '../../../src/gateway/schemas.js';
-import { NodeDirectory } from '../../../src/slack/commands/node-directory.js';
 
 function source() {
   let calls = 0;

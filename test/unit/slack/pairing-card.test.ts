@@ -32,7 +32,7 @@ function actionsOf(blocks: readonly Block[]) {
 function hostileRecords(): RequestRecord[] {
   const node = makeHostileRequest();
   return [
-    makeRecord(node, { lastError: EVIL.repeat(100) }),
+    makeRecord(node, { lastFailure: { code: 'refused', gatewayCode: 'X', message: EVIL.repeat(100) } }),
     makeRecord(
       makeHostileRequest({ previouslyApproved: { caps: hostileList(500, 200), commands: hostileList(500, 200) } }),
     ),
@@ -87,7 +87,9 @@ describe('renderPairingCard', () => {
     const [approve, reject] = actionsOf(renderPairingCard(record, CTX).blocks);
     expect(approve).toMatchObject({ action_id: 'pairing.approve', style: 'primary' });
     expect(reject).toMatchObject({ action_id: 'pairing.reject', style: 'danger' });
-    expect(approve && 'value' in approve ? approve.value : '').toBe('{"k":"node","r":"req-1","f":"0123456789abcdef"}');
+    expect(approve && 'value' in approve ? approve.value : '').toBe(
+      '{"g":"default","k":"node","r":"req-1","f":"0123456789abcdef"}',
+    );
     expect(approve && 'confirm' in approve ? approve.confirm : undefined).toBeUndefined();
   });
 
@@ -96,7 +98,12 @@ describe('renderPairingCard', () => {
     const [approve] = actionsOf(renderPairingCard(record, CTX).blocks);
     const value = approve && 'value' in approve ? (approve.value ?? '') : '';
     expect(value).not.toMatch(/[<>&@]/);
-    expect(parseDecisionValue(value)).toEqual({ k: 'node', r: '<!channel> & @here "x"', f: '0123456789abcdef' });
+    expect(parseDecisionValue(value)).toEqual({
+      g: 'default',
+      k: 'node',
+      r: '<!channel> & @here "x"',
+      f: '0123456789abcdef',
+    });
   });
 
   it('adds a confirm dialog that names the node and shell access on admin-sensitive requests', () => {

@@ -60,6 +60,7 @@ export function makeDeviceRequest(overrides: Partial<PairingRequest> = {}): Pair
 /** A pending record around `request`. */
 export function makeRecord(request: PairingRequest, overrides: Partial<RequestRecord> = {}): RequestRecord {
   return {
+    gateway: 'default',
     kind: request.kind,
     requestId: request.requestId,
     request,
@@ -70,7 +71,7 @@ export function makeRecord(request: PairingRequest, overrides: Partial<RequestRe
     ts: '1700000000.000100',
     resolvedBy: undefined,
     resolvedAtMs: undefined,
-    lastError: undefined,
+    lastFailure: undefined,
     version: 1,
     createdAtMs: NOW_MS - 60_000,
     updatedAtMs: NOW_MS,

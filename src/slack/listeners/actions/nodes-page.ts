@@ -1,7 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { decodePageValue } from '../../../commands/node-list.js';
-import { NODES_NEXT_ACTION_ID, NODES_PREV_ACTION_ID, renderNodesPage } from '../../../commands/render-nodes.js';
-import type { CommandDeps } from '../../commands/command-context.js';
+import type { CommandDeps } from '../../../commands/command-context.js';
+import { renderNodesFor } from '../../../commands/handlers/nodes.js';
+import { decodePageValue } from '../../../commands/render/node-list.js';
+import { NODES_NEXT_ACTION_ID, NODES_PREV_ACTION_ID } from '../../../commands/render/render-nodes.js';
+import { describeFailure } from '../../../commands/run-command.js';
 import { respondReliably } from '../../respond-reliably.js';
 
 /** Next / Previous on a `nodes` answer (the button value names the target page): re-list and replace in place. */
@@ -11,8 +13,11 @@ export function register(app: App, deps: CommandDeps): void {
       await ack();
       const value = decodePageValue(action.value ?? '');
       if (!value) return;
-      const nodes = await deps.directory.list();
-      const page = renderNodesPage(nodes, { filter: value.filter, page: value.page, nowMs: deps.nowMs() });
+      const page = await renderNodesFor(deps, {
+        filter: value.filter,
+        page: value.page,
+        gatewayId: value.gateway,
+      }).catch((err: unknown) => describeFailure(deps, err));
       await respondReliably(
         body.response_url,
         { replace_original: true, text: page.text, blocks: page.blocks },

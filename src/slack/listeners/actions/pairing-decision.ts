@@ -2,8 +2,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../../../audit/audit-log.js';
-import type { PairingDecider } from '../../../pairing/decider.js';
-import type { RequestKind } from '../../../pairing/types.js';
+import type { Gateways } from '../../../runtime/gateways.js';
+import type { RequestKey } from '../../../storage/ports.js';
 import {
   APPROVE_ACTION_ID,
   DECIDE_ACTION_ID,
@@ -16,7 +16,7 @@ import { respondReliably } from '../../respond-reliably.js';
 import type { ReviewModals } from '../../review-modals.js';
 
 export interface PairingDecisionDeps {
-  decider: PairingDecider;
+  gateways: Gateways;
   audit: AuditLog;
   modals: ReviewModals;
   log: Logger;
@@ -55,10 +55,9 @@ export function register(app: App, deps: PairingDecisionDeps): void {
   app.action<BlockAction>(DECIDE_ACTION_ID, async ({ ack, body, client }) => {
     await ack();
     const origin = originOf(body, client);
-    deps.audit.record({
+    await deps.audit.record({
       actor: origin.userId,
       action: 'pairing.decide',
-      gateway: 'default',
       target: 'digest-menu',
       outcome: 'refused',
       detail: 'menu of an older release (decided without showing the request)',
@@ -78,35 +77,30 @@ async function decideAndTell(
   decision: 'approve' | 'reject',
   origin: ClickOrigin,
 ): Promise<void> {
-  if (!value) {
-    deps.audit.record({
+  const runtime = value ? deps.gateways.get(value.g) : undefined;
+  if (!value || !runtime) {
+    await deps.audit.record({
       actor: origin.userId,
       action: `pairing.${decision}`,
-      gateway: 'default',
-      target: 'unparsable button value',
+      gateway: value?.g,
+      target: value ? `request:${value.r.slice(0, 128)}` : 'unparsable button value',
       outcome: 'refused',
-      detail: 'malformed or forged button value',
+      detail: value ? 'button of a gateway that is not configured' : 'malformed or forged button value',
     });
     await tell(deps, origin, undefined, 'This button is not one of ours; nothing was done.');
     return;
   }
-  const result = await deps.decider.decide({
-    kind: value.k,
-    requestId: value.r,
-    fingerprint: value.f,
-    userId: origin.userId,
-    decision,
-  });
+  const key: RequestKey = { gateway: value.g, kind: value.k, requestId: value.r };
+  const result = await runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision });
   await deps.syncCards().catch(() => undefined);
-  const text = describeResult(result);
-  await tell(deps, origin, { kind: value.k, requestId: value.r }, text);
+  await tell(deps, origin, key, describeResult(result));
 }
 
 /** Answers the clicker: privately under the message, or by re-rendering the modal they clicked in. */
 async function tell(
   deps: PairingDecisionDeps,
   origin: ClickOrigin,
-  request: { kind: RequestKind; requestId: string } | undefined,
+  request: RequestKey | undefined,
   text: string | undefined,
 ): Promise<void> {
   if (origin.view) {

@@ -14,7 +14,9 @@ export function register(app: App, deps: PairingReviewDeps): void {
   app.action<BlockAction<ButtonAction>>(REVIEW_ACTION_ID, async ({ ack, body, action, client }) => {
     await ack();
     const value = parseReviewValue(action.value ?? '');
-    const opened = value ? await deps.modals.open(client, body.trigger_id, value.k, value.r) : false;
+    const opened = value
+      ? await deps.modals.open(client, body.trigger_id, { gateway: value.g, kind: value.k, requestId: value.r })
+      : false;
     if (!opened) {
       const text = 'This request is not known to the bot any more; see `/openclaw pending` for what is waiting.';
       await respondReliably(body.response_url, { response_type: 'ephemeral', replace_original: false, text }, deps.log);

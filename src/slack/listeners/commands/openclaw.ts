@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
+import type { CommandDeps } from '../../../commands/command-context.js';
+import { runCommand } from '../../../commands/run-command.js';
 import { attachOutput } from '../../attach-output.js';
-import type { CommandDeps } from '../../commands/command-context.js';
-import { runCommand } from '../../commands/run-command.js';
 import { respondReliably } from '../../respond-reliably.js';
 
 /** `/openclaw …`: ack at once (even while the gateway is slow or down), answer through response_url. */

@@ -1,0 +1,66 @@
+import { GatewayClosedError } from '../../errors.js';
+import type { PresenceEntry } from '../../gateway/schemas.js';
+import { context } from '../../slack/blocks/block-kit.js';
+import { type Answer, type CommandDeps, selectGateways } from '../command-context.js';
+import { findNode } from '../find-node.js';
+import { renderGatewayDown } from '../render/gateway-down.js';
+import { renderDescribe } from '../render/render-describe.js';
+import { type ListedNode, renderNodesPage } from '../render/render-nodes.js';
+import { renderPresenceOf } from '../render/render-presence.js';
+import type { CommandHandler } from './handler.js';
+
+/** `presence`: who is connected on each gateway, and the bot's own sessions; a gateway that is down says so. */
+export const presence: CommandHandler<'presence'> = async ({ deps, gatewayId }) => {
+  const selected = selectGateways(deps, gatewayId);
+  if (!selected.ok) return selected.answer;
+  const parts = await Promise.all(
+    selected.gateways.map(async (g) => {
+      const session = g.client.getStatus();
+      const entries: PresenceEntry[] | undefined = await g.nodes.systemPresence().catch((err: unknown) => {
+        if (err instanceof GatewayClosedError) return undefined;
+        throw err;
+      });
+      return { label: deps.gateways.label(g.id), entries, session };
+    }),
+  );
+  const [only] = parts;
+  if (parts.length === 1 && only && !only.entries) return renderGatewayDown(only.session, only.label);
+  return renderPresenceOf(parts, deps.nowMs());
+};
+
+/** `nodes [filter]`: the first page of the fleet, every gateway's nodes (named when several). */
+export const nodes: CommandHandler<'nodes'> = ({ deps, command, gatewayId }) =>
+  renderNodesFor(deps, { filter: command.filter, page: 0, gatewayId });
+
+/** One page of the nodes of the selected gateways (the `nodes` answer and its Previous/Next buttons). */
+export async function renderNodesFor(
+  deps: CommandDeps,
+  want: { readonly filter: string; readonly page: number; readonly gatewayId: string | undefined },
+): Promise<Answer> {
+  const { filter, page: pageNumber, gatewayId } = want;
+  const selected = selectGateways(deps, gatewayId);
+  if (!selected.ok) return selected.answer;
+  const listed: ListedNode[] = [];
+  const down: string[] = [];
+  for (const g of selected.gateways) {
+    try {
+      const label = deps.gateways.label(g.id);
+      for (const node of await g.directory.list()) listed.push(label ? { ...node, gateway: label } : node);
+    } catch (err) {
+      if (!(err instanceof GatewayClosedError) || selected.gateways.length === 1) throw err;
+      down.push(g.id);
+    }
+  }
+  const page = renderNodesPage(listed, { filter, page: pageNumber, nowMs: deps.nowMs(), gateway: gatewayId });
+  if (down.length === 0) return page;
+  const note = `⚠️ Not listed: ${down.map((id) => `${id} (unreachable)`).join(', ')}.`;
+  return { ...page, blocks: [...page.blocks, context('nodes.down', [note])] };
+}
+
+/** `describe <node>`: node.list carries the same node object node.describe returns, so no second round trip. */
+export const describe: CommandHandler<'describe'> = async ({ deps, command, gatewayId }) => {
+  const selected = selectGateways(deps, gatewayId);
+  if (!selected.ok) return selected.answer;
+  const found = await findNode(deps, command.node, selected.gateways);
+  return found.ok ? renderDescribe(found.node, deps.nowMs(), deps.policy) : found.answer;
+};

@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
+import { NodeDirectory } from '../commands/node-directory.js';
+import type { GatewayConfig } from '../config/gateways.js';
+import type { DomainEvents } from '../events/domain-events.js';
+import { DeviceIdentity } from '../gateway/device-identity.js';
+import { GatewayClient } from '../gateway/gateway-client.js';
+import { NodeManager } from '../gateway/nodes.js';
+import { type AccessLists, PairingDecider } from '../pairing/decider.js';
+import type { Fingerprinter } from '../pairing/fingerprint.js';
+import { PairingWatcher } from '../pairing/pairing-watcher.js';
+import type { MembershipCheck } from '../pairing/ports.js';
+import type { CommandPolicy } from '../policy/command-policy.js';
+import { GatewayAlerts } from '../slack/gateway-alerts.js';
+import type { Storage } from '../storage/ports.js';
+import type { GatewayRuntime } from './gateways.js';
+
+/** What every gateway's runtime shares. */
+export interface SharedParts {
+  storage: Storage;
+  audit: AuditLog;
+  domain: DomainEvents;
+  policy: CommandPolicy;
+  fingerprint: Fingerprinter;
+  access: AccessLists;
+  isMember: MembershipCheck;
+  log: Logger;
+  alertAfterMs: number;
+  /** How alerts name the gateway (one gateway: no name). */
+  label: string | undefined;
+  reconcileIntervalMs?: number | undefined;
+  supersedeGraceMs?: number | undefined;
+  nowMs: () => number;
+}
+
+/** Builds one gateway's session, device identity, watcher, decider and alerts (nothing started yet). */
+export async function createGatewayRuntime(config: GatewayConfig, shared: SharedParts): Promise<GatewayRuntime> {
+  const { storage, log, nowMs } = shared;
+  const gatewayLog = log.child({ gateway: config.id });
+  const identity = await DeviceIdentity.loadOrCreate(storage.identities, config.id, nowMs);
+  const client = new GatewayClient({
+    url: config.url,
+    auth: config.auth,
+    scopes: config.scopes,
+    displayName: config.clientName,
+    signer: identity,
+    log: gatewayLog.child({ component: 'gateway' }),
+    nowMs,
+  });
+  const nodes = new NodeManager(client);
+  const watcher: PairingWatcher = new PairingWatcher({
+    gatewayId: config.id,
+    gateway: nodes,
+    events: client,
+    storage,
+    audit: shared.audit,
+    domain: shared.domain,
+    fingerprint: shared.fingerprint,
+    log: gatewayLog.child({ component: 'pairing' }),
+    onReconciled: (): Promise<void> => decider.resumeClaims(),
+    reconcileIntervalMs: shared.reconcileIntervalMs,
+    supersedeGraceMs: shared.supersedeGraceMs,
+    nowMs,
+  });
+  const decider: PairingDecider = new PairingDecider({
+    gatewayId: config.id,
+    gateway: nodes,
+    storage,
+    audit: shared.audit,
+    domain: shared.domain,
+    policy: shared.policy,
+    watcher,
+    access: shared.access,
+    isMember: shared.isMember,
+    fingerprint: shared.fingerprint,
+    log: gatewayLog.child({ component: 'decisions' }),
+    nowMs,
+  });
+  const alerts = new GatewayAlerts({
+    gatewayId: config.id,
+    label: shared.label ? `The OpenClaw gateway \`${config.id}\`` : 'The OpenClaw gateway',
+    outbox: storage.outbox,
+    channel: config.pairingChannel,
+    alertAfterMs: shared.alertAfterMs,
+    onQueued: () => shared.domain.emit({ type: 'delivery.queued' }),
+    onError: (err) => gatewayLog.error({ err }, 'could not queue a gateway alert'),
+    nowMs,
+  });
+  client.onStateChange((status) => {
+    alerts.onStatus(status);
+    if (status.state === 'connected') shared.domain.emit({ type: 'gateway.up', gateway: config.id });
+    else if (status.state === 'reconnecting' || status.state === 'paused')
+      shared.domain.emit({
+        type: 'gateway.down',
+        gateway: config.id,
+        sinceMs: status.sinceMs,
+        lastError: status.lastError,
+      });
+  });
+  return { id: config.id, config, client, nodes, directory: new NodeDirectory(nodes), watcher, decider, alerts };
+}

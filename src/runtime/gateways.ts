@@ -1,0 +1,55 @@
+import type { NodeDirectory } from '../commands/node-directory.js';
+import type { GatewayConfig } from '../config/gateways.js';
+import type { GatewayClient, GatewayStatus } from '../gateway/gateway-client.js';
+import type { NodeManager } from '../gateway/nodes.js';
+import type { PairingDecider } from '../pairing/decider.js';
+import type { PairingWatcher } from '../pairing/pairing-watcher.js';
+import type { GatewayAlerts } from '../slack/gateway-alerts.js';
+
+/** Everything the bot runs for one gateway: its own session, device identity, reconnect, watcher, decider, alerts. */
+export interface GatewayRuntime {
+  readonly id: string;
+  readonly config: GatewayConfig;
+  readonly client: GatewayClient;
+  readonly nodes: NodeManager;
+  /** node.list shared for a moment between commands and clicks. */
+  readonly directory: NodeDirectory;
+  readonly watcher: PairingWatcher;
+  readonly decider: PairingDecider;
+  readonly alerts: GatewayAlerts;
+}
+
+/** The configured gateways by id; "the gateway" is always a lookup here, never a global. */
+export class Gateways {
+  private readonly byId: ReadonlyMap<string, GatewayRuntime>;
+
+  constructor(private readonly list: readonly GatewayRuntime[]) {
+    this.byId = new Map(list.map((g) => [g.id, g]));
+  }
+
+  get(id: string): GatewayRuntime | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): readonly GatewayRuntime[] {
+    return this.list;
+  }
+
+  ids(): string[] {
+    return this.list.map((g) => g.id);
+  }
+
+  /** True when more than one gateway is configured: then cards, alerts and answers name the gateway. */
+  get multiple(): boolean {
+    return this.list.length > 1;
+  }
+
+  /** The gateway's name for people: undefined when there is only one (nothing to tell apart). */
+  label(id: string): string | undefined {
+    return this.multiple ? id : undefined;
+  }
+
+  status(id: string): GatewayStatus | undefined {
+    return this.byId.get(id)?.client.getStatus();
+  }
+}

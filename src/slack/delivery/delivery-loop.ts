@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import { describeSlackError, retryDelayMs } from '../slack-errors.js';
+
+/** One kind of work the loop drives (cards, queued messages): a bounded pass that throws on a Slack failure. */
+export interface DeliverySource {
+  readonly name: string;
+  /** Delivers what is waiting; a thrown error backs the whole loop off (Retry-After when Slack gave one). */
+  deliver(): Promise<void>;
+  /** True when nothing waits. */
+  isIdle(): Promise<boolean>;
+}
+
+export interface DeliveryLoopOptions {
+  sources: readonly DeliverySource[];
+  log: Logger;
+  debounceMs?: number;
+  nowMs?: () => number;
+}
+
+/**
+ * The one Slack delivery loop: every surface (cards, thread replies, alerts, and what comes next) is a source it
+ * runs in order. Requests for a run collapse into one; a failure waits out Retry-After (or a 1 s → 60 s backoff)
+ * and retries everything still queued (what is queued lives in the store, so nothing is lost by a restart).
+ */
+export class DeliveryLoop {
+  private readonly nowMs: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private stopped = false;
+  private backoffUntilMs = 0;
+
+  constructor(private readonly options: DeliveryLoopOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** Asks for a run soon; calls within the debounce window collapse into one. */
+  schedule(delayMs = this.options.debounceMs ?? 15): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.sync();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Runs the sources now (or joins the running run); resolves when Slack has everything or a retry is scheduled.
+   * While waiting out a failure it does nothing: the scheduled retry will run.
+   */
+  sync(): Promise<void> {
+    if (this.nowMs() < this.backoffUntilMs) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.runOnce().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.schedule(0);
+      }
+    });
+    return this.running;
+  }
+
+  /** True when no source has anything waiting. */
+  async isIdle(): Promise<boolean> {
+    for (const source of this.options.sources) if (!(await source.isIdle())) return false;
+    return true;
+  }
+
+  /** Delivers what is queued (one last bounded run), then stops scheduling. Undelivered work stays in the store. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const flushed = this.running ? this.running.then(() => this.sync()) : this.sync();
+    this.stopped = true;
+    await Promise.race([flushed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    clearTimeout(this.timer);
+  }
+
+  /** A source found more work during its pass (e.g. what remains of a digest): run again right after. */
+  requestAnotherPass(): void {
+    this.again = true;
+  }
+
+  private async runOnce(): Promise<void> {
+    try {
+      for (const source of this.options.sources) await source.deliver();
+      this.failures = 0;
+      this.backoffUntilMs = 0;
+    } catch (err) {
+      this.failures += 1;
+      const delayMs = retryDelayMs(err, this.failures);
+      this.backoffUntilMs = this.nowMs() + delayMs;
+      this.options.log.warn({ err, retryInMs: delayMs }, `Slack delivery failed: ${describeSlackError(err)}`);
+      if (!this.stopped) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.backoffUntilMs = 0;
+          void this.sync();
+        }, delayMs);
+        this.timer.unref();
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { Storage } from '../../storage/ports.js';
+import { context, section } from '../blocks/block-kit.js';
+import { renderDecisionReply } from '../blocks/decision-reply.js';
+import { escapeMrkdwn, truncate } from '../escape.js';
+import type { DeliverySource } from './delivery-loop.js';
+import { ALERT_EVENT, isAlertPosted, isReplyPosted, messageMetadata, REPLY_EVENT } from './posted-check.js';
+import type { SlackCalls } from './slack-calls.js';
+
+export interface OutboxDeliveryOptions {
+  slack: SlackCalls;
+  storage: Pick<Storage, 'requests' | 'outbox'>;
+  nowMs?: () => number;
+}
+
+const BATCH = 1000;
+
+/** Delivers queued messages once each: thread replies under cards, alerts in channels. */
+export class OutboxDelivery implements DeliverySource {
+  readonly name = 'outbox';
+  private readonly nowMs: () => number;
+
+  constructor(private readonly options: OutboxDeliveryOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  async isIdle(): Promise<boolean> {
+    return (await this.options.storage.outbox.list(1)).length === 0;
+  }
+
+  async deliver(): Promise<void> {
+    const { outbox, requests } = this.options.storage;
+    const { slack } = this.options;
+    for (const queued of await outbox.list(BATCH)) {
+      const { message } = queued;
+      if (message.kind === 'decision-reply') {
+        const record = await requests.get(message.request);
+        if (!record?.ts || !record.channel) {
+          // Never shown (resolved before its card was posted) or gone: nothing to reply under. Otherwise wait for it.
+          if (!record || record.ts === '') await outbox.delete(queued.id);
+          continue;
+        }
+        const { channel, ts } = record;
+        // A reply tried before may have landed although its answer was lost (or the bot crashed): look first.
+        const posted =
+          queued.attemptedAtMs !== undefined &&
+          slack.historyReadable(channel) &&
+          (await slack.call('conversations.replies', () => isReplyPosted(slack.client, channel, ts, queued.id)));
+        if (!posted) {
+          await outbox.markAttempt(queued.id, this.nowMs());
+          const reply = renderDecisionReply(record);
+          await slack.call('chat.postMessage', () =>
+            slack.client.chat.postMessage({
+              channel,
+              thread_ts: ts,
+              ...reply,
+              metadata: messageMetadata(REPLY_EVENT, queued.id),
+            }),
+          );
+        }
+      } else {
+        const { channel } = message;
+        const posted =
+          queued.attemptedAtMs !== undefined &&
+          slack.historyReadable(channel) &&
+          (await slack.call('conversations.history', () =>
+            isAlertPosted(slack.client, channel, queued.id, queued.attemptedAtMs ?? queued.createdAtMs),
+          ));
+        if (!posted) {
+          await outbox.markAttempt(queued.id, this.nowMs());
+          const text = truncate(
+            message.detail ? `${message.title} ${escapeMrkdwn(message.detail)}` : message.title,
+            2_000,
+          );
+          const blocks = [
+            section('alert.title', message.title),
+            ...(message.detail ? [context('alert.detail', [truncate(escapeMrkdwn(message.detail), 2_000)])] : []),
+          ];
+          await slack.call('chat.postMessage', () =>
+            slack.client.chat.postMessage({ channel, text, blocks, metadata: messageMetadata(ALERT_EVENT, queued.id) }),
+          );
+        }
+      }
+      await outbox.delete(queued.id);
+    }
+  }
+}

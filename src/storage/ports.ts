@@ -1,0 +1,169 @@
+/**
+ * Storage ports, one per kind of record. Every method is async and speaks the domain; the atomic operations
+ * (claims, confirmations, insert-once) are part of the contract (test/contract/storage-contract.ts).
+ */
+import type { AuditEntry, AuditOutcome } from '../audit/audit-entry.js';
+import type { DecisionFailure } from '../pairing/decision-failure.js';
+import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from '../pairing/types.js';
+
+/** Gateway id of the single-gateway configuration (and of everything an older release stored). */
+export const DEFAULT_GATEWAY = 'default';
+
+/** Identifies one request on one gateway. */
+export interface RequestKey {
+  readonly gateway: string;
+  readonly kind: RequestKind;
+  readonly requestId: string;
+}
+
+/** Where a card lives in Slack. */
+export interface CardLocation {
+  readonly channel: string;
+  readonly ts: string;
+}
+
+/** Requests and their card outbox: what is pending, where its card is, whether Slack is behind. */
+export interface RequestStore {
+  /** Inserts a newly seen pending request; false when it is already known (a request is posted once, ever). */
+  insertPending(gateway: string, request: PairingRequest, fingerprint: string, nowMs: number): Promise<boolean>;
+  /** Replaces the body of a still-pending record and queues its card. */
+  updateRequest(key: RequestKey, request: PairingRequest, fingerprint: string, nowMs: number): Promise<void>;
+  get(key: RequestKey): Promise<RequestRecord | undefined>;
+  /** Records with this request id, on any gateway (or only `gateway`). */
+  findByRequestId(requestId: string, gateway?: string): Promise<RequestRecord[]>;
+  /** Oldest first; every gateway unless one is named. */
+  listByStatus(status: RequestStatus, gateway?: string): Promise<RequestRecord[]>;
+  /** Records shown by one Slack message (a card or a digest). */
+  listByCard(location: CardLocation): Promise<RequestRecord[]>;
+  /** Moves a pending record to a final status; false when it was not pending any more. */
+  resolve(key: RequestKey, status: RequestStatus, by: Resolver | undefined, nowMs: number): Promise<boolean>;
+  /** Sets (or clears) the failure the card shows, and queues its card. */
+  setFailure(key: RequestKey, failure: DecisionFailure | undefined, nowMs: number): Promise<void>;
+  /** Queues a card post or update. */
+  markDirty(key: RequestKey): Promise<void>;
+  /** Puts a record on an existing message (a digest it joins, a post that landed) and queues its re-render. */
+  placeOnCard(key: RequestKey, location: CardLocation): Promise<void>;
+  /** Records whose card must be posted or updated, oldest first. */
+  listDirty(limit: number): Promise<RequestRecord[]>;
+  /** Saves the card location and clears the dirty mark if the record is still at `seenVersion`. */
+  markSynced(key: RequestKey, location: CardLocation, seenVersion: number): Promise<void>;
+  /** Notes that a post is about to be tried (after a lost answer Slack is checked before posting again). */
+  markPostAttempt(key: RequestKey, nowMs: number): Promise<void>;
+}
+
+/** An in-flight decision: claimed before the gateway call so two clicks never make two calls. */
+export interface DecisionClaim extends RequestKey {
+  readonly decision: 'approve' | 'reject';
+  readonly userId: string;
+  readonly fingerprint: string;
+  readonly claimedAtMs: number;
+}
+
+/** Decision claims: at most one per request, atomically. */
+export interface ClaimStore {
+  /** Claims a decision; returns the existing claim when someone else got there first (even on another replica). */
+  claim(claim: DecisionClaim): Promise<{ ok: true } | { ok: false; existing: DecisionClaim }>;
+  release(key: RequestKey): Promise<void>;
+  list(gateway?: string): Promise<DecisionClaim[]>;
+}
+
+/** A message to deliver once: a thread reply under a request's card, or an alert in a channel. */
+export type OutboxMessage =
+  | { readonly kind: 'decision-reply'; readonly request: RequestKey }
+  | {
+      readonly kind: 'alert';
+      readonly gateway: string;
+      readonly channel: string;
+      readonly title: string;
+      readonly detail?: string | undefined;
+    };
+
+/** A queued message; `attemptedAtMs` is set once a post was tried (it may have landed). */
+export interface QueuedMessage {
+  readonly id: number;
+  readonly message: OutboxMessage;
+  readonly createdAtMs: number;
+  readonly attemptedAtMs: number | undefined;
+}
+
+/** Messages waiting for the delivery loop, oldest first. */
+export interface OutboxStore {
+  enqueue(message: OutboxMessage, nowMs: number): Promise<number>;
+  list(limit: number): Promise<QueuedMessage[]>;
+  markAttempt(id: number, nowMs: number): Promise<void>;
+  delete(id: number): Promise<void>;
+}
+
+/** Actions waiting for their requester's confirmation click (a sensitive invoke, a remove). */
+export interface ConfirmationStore {
+  create(id: string, userId: string, action: string, payload: unknown, nowMs: number): Promise<void>;
+  /** Uses a confirmation once: only by the same user, only while fresh; undefined when used, expired or not theirs. */
+  claim(
+    id: string,
+    userId: string,
+    maxAgeMs: number,
+    nowMs: number,
+  ): Promise<{ action: string; payload: unknown } | undefined>;
+}
+
+/** The audit log. */
+export interface AuditStore {
+  /** Appends a row and returns its id; rejects when it cannot be written. */
+  append(entry: AuditEntry): Promise<number>;
+  /** Replaces an intent row's outcome (only rows still at `intent`). */
+  complete(
+    id: number,
+    outcome: Exclude<AuditOutcome, 'intent'>,
+    detail: string | undefined,
+    atMs: number,
+  ): Promise<void>;
+  /** The most recent `limit` rows at or after `sinceMs`, oldest first. */
+  list(limit: number, sinceMs?: number): Promise<AuditEntry[]>;
+}
+
+/** A gateway device identity as stored: the key *is* the device. */
+export interface StoredIdentity {
+  readonly version: 1;
+  readonly deviceId: string;
+  readonly publicKey: string;
+  readonly privateKeyPem: string;
+  readonly deviceToken?: string | undefined;
+  readonly createdAtMs: number;
+}
+
+/** Device identities (one per gateway) and the install's secret (keyed fingerprints). */
+export interface IdentityStore {
+  load(gateway: string): Promise<StoredIdentity | undefined>;
+  /** Stores `identity` unless one exists; returns the one that is stored (the first writer wins). */
+  createIfAbsent(gateway: string, identity: StoredIdentity): Promise<StoredIdentity>;
+  /** Replaces the device token of a stored identity. */
+  setDeviceToken(gateway: string, deviceToken: string | undefined): Promise<void>;
+  /** The install's secret (32+ bytes), created on first use; the same for every process of the install. */
+  installSecret(): Promise<Buffer>;
+}
+
+/** Everything the bot keeps, behind one handle. */
+export interface Storage {
+  readonly requests: RequestStore;
+  readonly claims: ClaimStore;
+  readonly outbox: OutboxStore;
+  readonly confirmations: ConfirmationStore;
+  readonly audit: AuditStore;
+  readonly identities: IdentityStore;
+  close(): Promise<void>;
+}
+
+/** Same gateway, kind and request id. */
+export function sameKey(a: RequestKey, b: RequestKey): boolean {
+  return a.gateway === b.gateway && a.kind === b.kind && a.requestId === b.requestId;
+}
+
+/** `gateway:kind:requestId`, for maps and card metadata. */
+export function keyString(key: RequestKey): string {
+  return `${key.gateway}:${key.kind}:${key.requestId}`;
+}
+
+/** The key of a record. */
+export function keyOf(record: Pick<RequestRecord, 'gateway' | 'kind' | 'requestId'>): RequestKey {
+  return { gateway: record.gateway, kind: record.kind, requestId: record.requestId };
+}
