@@ -62,6 +62,8 @@ export interface AddNodeInput {
 
 export interface NodePairingInput {
   nodeId?: string;
+  /** The request id to use (default: a new UUID), e.g. to bring back a request an earlier run saw. */
+  requestId?: string;
   displayName: string;
   commands: string[];
   caps?: string[];
@@ -149,7 +151,7 @@ export class GatewayState {
     const node = existingNode ?? this.nodeMap.get(this.addNode({ ...input, approved: false }).nodeId);
     if (!node) throw new Error('node vanished while filing a pairing request');
     const request: NodePairRequest = {
-      requestId: crypto.randomUUID(),
+      requestId: input.requestId ?? crypto.randomUUID(),
       nodeId: node.nodeId,
       clientId: 'node-host',
       clientMode: 'node',

@@ -132,6 +132,14 @@ export class FakeSlack {
     this.store.usergroups.set(id, userIds);
   }
 
+  /** Puts messages posted before this Slack started (by the bot, in an earlier run) back into their channels. */
+  restoreMessages(messages: readonly T.StoredMessage[]): void {
+    for (const m of messages) {
+      if (!this.store.channels.has(m.channel)) this.store.addChannel(m.channel);
+      this.store.restoreMessage(m);
+    }
+  }
+
   /** A message posted by a person (the bot cannot chat.update it). Returns its ts. */
   addUserMessage(channel: string, user: string, text: string): string {
     if (!this.store.channels.has(channel)) this.store.addChannel(channel);

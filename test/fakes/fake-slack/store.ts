@@ -91,6 +91,13 @@ export class SlackStore {
     return message;
   }
 
+  /** Stores a message exactly as given (ts included): a workspace's history from before a test started. */
+  restoreMessage(message: StoredMessage): void {
+    this.messages.push({ ...message });
+    const micros = Math.round(Number(message.ts) * 1_000_000);
+    this.lastMicros = Math.max(this.lastMicros, micros);
+  }
+
   /** Stores an ephemeral message and returns it. */
   addEphemeral(fields: Omit<EphemeralMessage, 'ts' | 'deleted'>): EphemeralMessage {
     const message: EphemeralMessage = { ...fields, ts: this.nextTs(), deleted: false };

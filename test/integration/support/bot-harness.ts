@@ -73,6 +73,8 @@ export interface HarnessOptions {
   log?: { level: string; destination: Writable };
   /** Fills the fake gateway before the bot connects. */
   prepareGateway?: (gateway: FakeGateway) => void;
+  /** Fills the fake Slack (e.g. messages of an earlier run) before the bot starts. */
+  prepareSlack?: (slack: FakeSlack) => void;
 }
 
 /** A fake gateway, a fake Slack and the whole bot wired to them over loopback. */
@@ -113,6 +115,7 @@ export async function startSlackBot(
   slack.joinChannel(CHANNEL);
   // Mentions the bot builds itself from validated ids of deciders are expected; anything else is a violation.
   slack.allowInjection({ userIds: [APPROVER, ADMIN, STRANGER, 'U0SECOND01'] });
+  options.prepareSlack?.(slack);
   const stateDir = options.stateDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-it-')));
   const logs = new LogCapture();
   const baseEnv: Record<string, string> = {

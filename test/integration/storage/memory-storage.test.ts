@@ -1,0 +1,4 @@
+import { createMemoryStorage } from '../../../src/storage/memory/memory-storage.js';
+import { describeStorageContract } from '../../contract/storage-contract.js';
+
+describeStorageContract('memory', { create: async () => createMemoryStorage() });
