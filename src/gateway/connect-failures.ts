@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { GatewayRequestError } from '../errors.js';
 import type { ConnectFailure, ReconnectDecision } from './reconnect-policy.js';
 
 /** What the client knew when the attempt failed. */
@@ -81,4 +82,15 @@ export class FailureLog {
   reset(): void {
     this.lastKey = undefined;
   }
+}
+
+/** The failure of a `connect` the gateway rejected, for the reconnect policy. */
+export function rejectionOf(err: GatewayRequestError): ConnectFailure {
+  return {
+    kind: 'rejected',
+    gatewayCode: err.gatewayCode,
+    detailCode: err.detailCode,
+    details: err.details,
+    retryAfterMs: err.retryAfterMs,
+  };
 }

@@ -9,7 +9,28 @@ export class EventBus {
   private readonly handlers = new Map<string, Set<EventHandler>>();
   private readonly resyncHandlers = new Set<(reason: ResyncReason) => void>();
 
+  /** The last event sequence number seen on this socket (per socket: it restarts on reconnect). */
+  private lastSeq: number | undefined;
+
   constructor(private readonly log: Logger) {}
+
+  /** A new socket: its sequence starts afresh. */
+  resetSequence(): void {
+    this.lastSeq = undefined;
+  }
+
+  /** Dispatches one event frame; a gap in its sequence number first signals a resync (events were missed). */
+  receive(frame: EventFrame): void {
+    if (frame.seq !== undefined) {
+      const gap = this.lastSeq !== undefined && frame.seq > this.lastSeq + 1;
+      this.lastSeq = frame.seq;
+      if (gap) {
+        this.log.warn({ seq: frame.seq }, 'gateway event sequence gap: resyncing');
+        this.resync('seq-gap');
+      }
+    }
+    this.emit(frame);
+  }
 
   on(event: string, handler: EventHandler): () => void {
     let set = this.handlers.get(event);

@@ -8,39 +8,20 @@ import {
   GatewayRequestError,
   GatewaySchemaError,
 } from '../errors.js';
-import { FailureLog } from './connect-failures.js';
+import { FailureLog, rejectionOf } from './connect-failures.js';
 import { buildConnectParams, type DeviceSigner, type GatewayAuth } from './connect-params.js';
 import { EventBus, type EventHandler, type ResyncReason } from './event-bus.js';
-import {
-  ChallengeSchema,
-  type EventFrame,
-  formatIssues,
-  type HelloOk,
-  HelloOkSchema,
-  InboundFrameSchema,
-} from './frames.js';
+import { ChallengeSchema, formatIssues, type HelloOk, HelloOkSchema, InboundFrameSchema } from './frames.js';
 import { Keepalive } from './keepalive.js';
 import { PendingRequests } from './pending-requests.js';
 import { type ConnectFailure, decideReconnect, type ReconnectDecision } from './reconnect-policy.js';
 import { type ReachabilityProbe, ReconnectScheduler } from './reconnect-scheduler.js';
+import { type ConnectionState, type GatewayStatus, SessionStatus, scopeShortfall } from './session-status.js';
 
 const DEFAULT_TICK_INTERVAL_MS = 30_000;
 const INBOUND_MAX_PAYLOAD = 64 * 1024 * 1024;
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'stopped';
-
-/** A snapshot of the session for health checks and `/openclaw presence`. */
-export interface GatewayStatus {
-  state: ConnectionState;
-  sinceMs: number;
-  connectedSinceMs: number | undefined;
-  lastError: string | undefined;
-  pause: { reason: string; hint: string } | undefined;
-  grantedScopes: readonly string[];
-  serverVersion: string | undefined;
-  reconnects: number;
-  lastFrameAtMs: number | undefined;
-}
+export type { ConnectionState, GatewayStatus } from './session-status.js';
 
 export interface GatewayClientOptions {
   url: string;
@@ -64,7 +45,6 @@ export interface GatewayClientOptions {
 export class GatewayClient {
   private readonly pending = new PendingRequests();
   private readonly bus: EventBus;
-  private readonly stateHandlers = new Set<(status: GatewayStatus) => void>();
   private readonly nowMs: () => number;
   private readonly random: () => number;
   private readonly requestTimeoutMs: number;
@@ -77,14 +57,13 @@ export class GatewayClient {
   private failure: ConnectFailure | undefined;
   private decisionOverride: ReconnectDecision | undefined;
   private hello: HelloOk | undefined;
-  private lastSeq: number | undefined;
   private readonly reconnects: ReconnectScheduler;
   private challengeTimer: NodeJS.Timeout | undefined;
   private readonly keepalive: Keepalive;
   private readonly failureLog: FailureLog;
   private warnedScopes = false;
   private hadSession = false;
-  private status: GatewayStatus;
+  private readonly session: SessionStatus;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -95,17 +74,12 @@ export class GatewayClient {
     this.bus = new EventBus(options.log);
     this.keepalive = new Keepalive(this.nowMs);
     this.failureLog = new FailureLog(options.log);
-    this.status = {
-      state: 'idle',
-      sinceMs: this.nowMs(),
-      connectedSinceMs: undefined,
-      lastError: undefined,
-      pause: undefined,
-      grantedScopes: [],
-      serverVersion: undefined,
-      reconnects: 0,
-      lastFrameAtMs: undefined,
-    };
+    this.session = new SessionStatus(this.nowMs);
+  }
+
+  /** The session's mutable status (only this client writes it). */
+  private get status(): GatewayStatus {
+    return this.session.current;
   }
 
   /** Starts connecting; returns at once. The session then keeps itself up until `stop()`. */
@@ -121,25 +95,12 @@ export class GatewayClient {
     const socket = this.socket;
     this.socket = undefined;
     this.pending.rejectAll('client stopped');
-    if (socket && socket.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          socket.terminate();
-          resolve();
-        }, 2_000);
-        timer.unref();
-        socket.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        socket.close(1000, 'client stopping');
-      });
-    }
+    if (socket) await closeSocket(socket, 'client stopping', 2_000);
   }
 
   /** Current session status (copy). */
   getStatus(): GatewayStatus {
-    return { ...this.status };
+    return this.session.snapshot();
   }
 
   /** True when the session is up and requests can be sent. */
@@ -164,32 +125,12 @@ export class GatewayClient {
 
   /** Called on every state change. */
   onStateChange(handler: (status: GatewayStatus) => void): () => void {
-    this.stateHandlers.add(handler);
-    return () => this.stateHandlers.delete(handler);
+    return this.session.onChange(handler);
   }
 
   /** Resolves when connected (or rejects after `timeoutMs`). */
   waitUntilConnected(timeoutMs: number): Promise<void> {
-    if (this.isConnected) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(
-          new AppError(
-            ErrorCode.CLIENT_TIMEOUT,
-            `gateway not connected within ${timeoutMs} ms (${this.describeState()})`,
-          ),
-        );
-      }, timeoutMs);
-      timer.unref();
-      const off = this.onStateChange((s) => {
-        if (s.state === 'connected') {
-          clearTimeout(timer);
-          off();
-          resolve();
-        }
-      });
-    });
+    return this.session.waitUntilConnected(timeoutMs);
   }
 
   /** Sends one RPC and resolves with its payload; throws typed errors (rejection, timeout, closed, too large). */
@@ -207,10 +148,7 @@ export class GatewayClient {
 
   /** Human summary of the state, e.g. "reconnecting since 14:02:11 (last error: …)". */
   describeState(): string {
-    const since = new Date(this.status.sinceMs).toISOString();
-    const err = this.status.lastError ? `; last error: ${this.status.lastError}` : '';
-    const pause = this.status.pause ? `; paused: ${this.status.pause.hint}` : '';
-    return `${this.status.state} since ${since}${err}${pause}`;
+    return this.session.describe();
   }
 
   private send(socket: WebSocket, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
@@ -239,7 +177,7 @@ export class GatewayClient {
     this.failure = undefined;
     this.decisionOverride = undefined;
     this.hello = undefined;
-    this.lastSeq = undefined;
+    this.bus.resetSequence();
     this.setState(state);
     const create =
       this.options.createSocket ?? ((url: string) => new WebSocket(url, { maxPayload: INBOUND_MAX_PAYLOAD }));
@@ -285,7 +223,7 @@ export class GatewayClient {
       void this.handshake(socket, frame.payload);
       return;
     }
-    this.dispatchEvent(frame);
+    this.bus.receive(frame);
   }
 
   /** `error` already passed the frame schema; a failed response without one still becomes a typed error. */
@@ -331,67 +269,30 @@ export class GatewayClient {
     this.attempt = 0;
     this.deviceTokenRetryUsed = false;
     this.failureLog.reset();
-    this.status.grantedScopes = hello.auth.scopes;
-    this.status.serverVersion = hello.server.version;
-    this.status.pause = undefined;
-    this.status.lastError = undefined;
-    this.status.connectedSinceMs = this.nowMs();
+    this.session.recordHello(hello.auth.scopes, hello.server.version);
     this.hadSession = true;
     this.startKeepalive(socket, hello.policy.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS);
     this.warnIfScopesNarrower(hello.auth.scopes);
-    this.options.log.info(
-      {
-        server: hello.server.version,
-        scopes: hello.auth.scopes,
-        authMethod: hello.auth.method,
-        reconnect: wasReconnect,
-      },
-      'gateway session established',
-    );
+    const { version: server } = hello.server;
+    const context = { server, scopes: hello.auth.scopes, authMethod: hello.auth.method, reconnect: wasReconnect };
+    this.options.log.info(context, 'gateway session established');
     this.setState('connected');
     this.bus.resync('connected');
   }
 
   private warnIfScopesNarrower(granted: readonly string[]): void {
-    const missing = this.options.scopes.filter((s) => !granted.includes(s));
-    if (missing.length === 0 || this.warnedScopes) return;
+    const warning = scopeShortfall(this.options.scopes, granted);
+    if (!warning || this.warnedScopes) return;
     this.warnedScopes = true;
-    const pairingNote = missing.includes('operator.pairing')
-      ? ' Without operator.pairing no pairing requests reach the bot.'
-      : '';
-    this.options.log.warn(
-      { asked: this.options.scopes, granted, missing },
-      `the gateway granted fewer scopes than asked (missing ${missing.join(', ')}).${pairingNote} ` +
-        'Approve the bot device for these scopes (openclaw devices list / approve) or narrow OPENCLAW_GATEWAY_SCOPES.',
-    );
+    this.options.log.warn({ asked: this.options.scopes, granted }, warning);
   }
 
   private onConnectError(socket: WebSocket, err: unknown): void {
-    if (err instanceof GatewayRequestError) {
-      this.failure = {
-        kind: 'rejected',
-        gatewayCode: err.gatewayCode,
-        detailCode: err.detailCode,
-        details: err.details,
-        retryAfterMs: err.retryAfterMs,
-      };
-    }
+    if (err instanceof GatewayRequestError) this.failure = rejectionOf(err);
     this.status.lastError = err instanceof Error ? err.message : String(err);
     if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
       socket.close(err instanceof GatewayRequestError ? 1000 : 4000, 'connect failed');
     }
-  }
-
-  private dispatchEvent(frame: EventFrame): void {
-    if (frame.seq !== undefined) {
-      const gap = this.lastSeq !== undefined && frame.seq > this.lastSeq + 1;
-      this.lastSeq = frame.seq;
-      if (gap) {
-        this.options.log.warn({ seq: frame.seq }, 'gateway event sequence gap: resyncing');
-        this.bus.resync('seq-gap');
-      }
-    }
-    this.bus.emit(frame);
   }
 
   private startKeepalive(socket: WebSocket, tickIntervalMs: number): void {
@@ -452,12 +353,7 @@ export class GatewayClient {
   }
 
   private setState(state: ConnectionState): void {
-    if (this.status.state === state) return;
-    this.status.state = state;
-    this.status.sinceMs = this.nowMs();
-    if (state !== 'connected') this.status.connectedSinceMs = undefined;
-    const snapshot = this.getStatus();
-    for (const handler of this.stateHandlers) handler(snapshot);
+    this.session.setState(state);
   }
 
   private clearTimers(): void {
@@ -465,4 +361,21 @@ export class GatewayClient {
     clearTimeout(this.challengeTimer);
     this.keepalive.stop();
   }
+}
+
+/** Closes `socket` cleanly (1000), terminating it when no close handshake comes back within `graceMs`. */
+function closeSocket(socket: WebSocket, reason: string, graceMs: number): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      socket.terminate();
+      resolve();
+    }, graceMs);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.close(1000, reason);
+  });
 }
