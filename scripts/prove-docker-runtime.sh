@@ -113,8 +113,8 @@ step "start node dist/main.js (PORT=$BOT_PORT, gateway ws://127.0.0.1:$GATEWAY_P
     SLACK_API_URL="http://127.0.0.1:$SLACK_PORT/api/" \
     OPENCLAW_GATEWAY_URL="ws://127.0.0.1:$GATEWAY_PORT" \
     OPENCLAW_GATEWAY_TOKEN=prove-runtime-gateway-token \
-    OPENCLAW_PAIRING_CHANNEL=C0123456789 \
-    OPENCLAW_ADMINS=U0123456789 \
+    OPENCLAW_PAIRING_CHANNEL=C0PROOFCHAN \
+    OPENCLAW_ADMINS=U0PROOFADMIN \
     node dist/main.js
 ) >"$TMP/bot.log" 2>&1 &
 BOT_PID=$!
