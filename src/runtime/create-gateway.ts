@@ -86,8 +86,11 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     onError: (err) => gatewayLog.error({ err }, 'could not queue a gateway alert'),
     nowMs,
   });
+  const directory = new NodeDirectory(nodes);
   client.onStateChange((status) => {
     alerts.onStatus(status);
+    // A list fetched over a session that is gone may say nodes are online that are not: never serve it again.
+    if (status.state !== 'connected') directory.invalidate();
     if (status.state === 'connected') shared.domain.emit({ type: 'gateway.up', gateway: config.id });
     else if (status.state === 'reconnecting' || status.state === 'paused')
       shared.domain.emit({
@@ -97,5 +100,5 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
         lastError: status.lastError,
       });
   });
-  return { id: config.id, config, client, nodes, directory: new NodeDirectory(nodes), watcher, decider, alerts };
+  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts };
 }
