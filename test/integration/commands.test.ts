@@ -197,6 +197,45 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     expect(body(await ask(h, 'nodes'))).toMatch(/unreachable/);
   });
 
+  it('pages nodes in place with Next, and keeps the page (with a reason beside it) when the gateway is down', async () => {
+    h = await startHarness({ mode });
+    for (let i = 0; i < 15; i += 1) {
+      h.gateway.addNode({ displayName: `node-${String(i).padStart(2, '0')}`, approved: true, connected: true });
+    }
+    await ask(h, 'nodes');
+    const shown = () => h?.slack.ephemerals({ channel: CHANNEL, user: STRANGER }) ?? [];
+    const page = shown().at(-1);
+    if (!page) throw new Error('no nodes answer');
+    expect(JSON.stringify(page.blocks)).toContain('node-00');
+    const next = await h.slack.action({
+      channel: CHANNEL,
+      messageTs: page.ts,
+      actionId: 'nodes.page.next',
+      userId: STRANGER,
+    });
+    await next.nextResponse({ timeoutMs: 5_000 });
+    const second = JSON.stringify(shown().find((e) => e.ts === page.ts)?.blocks);
+    expect(second).toContain('node-14');
+    expect(second).not.toContain('node-00');
+    expect(second).toContain('nodes.page.prev');
+
+    await h.gateway.stop();
+    await until(() => expect(firstGateway((h as Harness).bot).client.isConnected).toBe(false));
+    const prev = await h.slack.action({
+      channel: CHANNEL,
+      messageTs: page.ts,
+      actionId: 'nodes.page.prev',
+      userId: STRANGER,
+    });
+    const failed = await prev.nextResponse({ timeoutMs: 5_000 });
+    expect(failed.httpStatus).toBe(200);
+    expect(body(failed)).toMatch(/unreachable/);
+    // The page and its buttons are still there to try again; the reason is a message of its own.
+    expect(JSON.stringify(shown().find((e) => e.ts === page.ts)?.blocks)).toBe(second);
+    expect(shown().some((e) => e.ts !== page.ts && /unreachable/.test(JSON.stringify(e)))).toBe(true);
+    expect(h.slack.failures).toEqual([]);
+  });
+
   it('renders hostile input inert', async () => {
     h = await startHarness({ mode });
     for (const text of [
