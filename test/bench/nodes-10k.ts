@@ -56,9 +56,10 @@ async function clickNext(h: BenchHarness, ts: string, page: number): Promise<{ m
 }
 
 /** Times `fn` BREAKDOWN_REPS times (after one warm-up). */
-async function timeEach(fn: () => unknown): Promise<number[]> {
+async function timeEach(fn: () => unknown, pauseMs = 0): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i <= BREAKDOWN_REPS; i += 1) {
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     const startedMs = hiResNowMs();
     await fn();
     if (i > 0) samples.push(hiResNowMs() - startedMs);
@@ -74,6 +75,8 @@ async function breakdown(h: BenchHarness): Promise<Measurement[]> {
   const zod = await timeEach(() => NodeListSchema.parse(raw));
   const text = JSON.stringify({ type: 'res', id: 'x', ok: true, payload: raw });
   const parse = await timeEach(() => JSON.parse(text));
+  // The same CPU work after the pause each cold answer waits: shows what this machine adds after being idle.
+  const parsePaused = await timeEach(() => JSON.parse(text), NODE_LIST_SHARE_MS + 50);
   const render = await timeEach(() => renderNodesPage(nodes, { filter: '', page: 0, nowMs: Date.now() }));
   const bytes = (JSON.stringify(raw).length / 1e6).toFixed(1);
   return [
@@ -86,6 +89,14 @@ async function breakdown(h: BenchHarness): Promise<Measurement[]> {
       `${bytes} MB payload; includes the fake gateway building it in this same process, loopback, and the bot's JSON.parse + frame check`,
     ),
     measure(ROW, 'part: JSON.parse of that frame (bot side of the RPC)', 'ms', parse),
+    measure(
+      ROW,
+      `for scale: the same JSON.parse after a ${NODE_LIST_SHARE_MS + 50} ms pause`,
+      'ms',
+      parsePaused,
+      undefined,
+      'the cold answers above each come after this pause; on this VM the first CPU work after an idle spell runs several times slower',
+    ),
     measure(ROW, 'part: NodeListSchema.parse (zod, src/gateway/schemas.ts)', 'ms', zod),
     measure(ROW, 'part: renderNodesPage (sort + page)', 'ms', render),
   ];
