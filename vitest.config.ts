@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -11,6 +11,8 @@ export const ErrorCode = {
   STATE_IO: 'STATE_IO',
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   STARTUP_FAILED: 'STARTUP_FAILED',
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
+  LEASE_LOST: 'LEASE_LOST',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -33,6 +35,22 @@ export class StartupError extends AppError {
     options?: { cause?: unknown },
   ) {
     super(ErrorCode.STARTUP_FAILED, message, options);
+  }
+}
+
+/** The database cannot be reached (or refused the connection): nothing was written. */
+export class StorageUnavailableError extends AppError {
+  override name = 'StorageUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.STORAGE_UNAVAILABLE, message, options);
+  }
+}
+
+/** A write made under a lease that this process no longer holds (another replica took over): not applied. */
+export class LeaseLostError extends AppError {
+  override name = 'LeaseLostError';
+  constructor(readonly lease: string) {
+    super(ErrorCode.LEASE_LOST, `the lease ${lease} is no longer held by this process; the write was not applied`);
   }
 }
 

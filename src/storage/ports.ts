@@ -43,8 +43,8 @@ export interface RequestStore {
   markDirty(key: RequestKey): Promise<void>;
   /** Puts a record on an existing message (a digest it joins, a post that landed) and queues its re-render. */
   placeOnCard(key: RequestKey, location: CardLocation): Promise<void>;
-  /** Records whose card must be posted or updated, oldest first. */
-  listDirty(limit: number): Promise<RequestRecord[]>;
+  /** Records whose card must be posted or updated, oldest first; only those of `gateways` when given. */
+  listDirty(limit: number, gateways?: readonly string[]): Promise<RequestRecord[]>;
   /** Saves the card location and clears the dirty mark if the record is still at `seenVersion`. */
   markSynced(key: RequestKey, location: CardLocation, seenVersion: number): Promise<void>;
   /** Notes that a post is about to be tried (after a lost answer Slack is checked before posting again). */
@@ -86,10 +86,16 @@ export interface QueuedMessage {
   readonly attemptedAtMs: number | undefined;
 }
 
+/** The gateway a queued message belongs to (whose lease holder delivers it). */
+export function gatewayOfMessage(message: OutboxMessage): string {
+  return message.kind === 'alert' ? message.gateway : message.request.gateway;
+}
+
 /** Messages waiting for the delivery loop, oldest first. */
 export interface OutboxStore {
   enqueue(message: OutboxMessage, nowMs: number): Promise<number>;
-  list(limit: number): Promise<QueuedMessage[]>;
+  /** Oldest first; only those of `gateways` when given. */
+  list(limit: number, gateways?: readonly string[]): Promise<QueuedMessage[]>;
   markAttempt(id: number, nowMs: number): Promise<void>;
   delete(id: number): Promise<void>;
 }
@@ -142,6 +148,52 @@ export interface IdentityStore {
   installSecret(): Promise<Buffer>;
 }
 
+/** One holder's tenure of a lease; `epoch` grows with every new tenure, so writes can be fenced by it. */
+export interface Lease {
+  readonly name: string;
+  readonly holder: string;
+  readonly epoch: number;
+}
+
+/** A lease as the store sees it now. */
+export interface LeaseInfo extends Lease {
+  /** Until it runs out, by the store's clock. */
+  readonly expiresInMs: number;
+}
+
+/** The stores the holder of a lease writes through: every write is refused (LeaseLostError) once it is lost. */
+export type FencedStores = Pick<Storage, 'requests' | 'outbox'>;
+
+/**
+ * Leases shared by the processes of one deployment (replicas on one database). Expiry is judged by the store's
+ * clock, never by a replica's, so replicas with skewed clocks agree on who holds what.
+ */
+export interface LeaseStore {
+  /** Takes the lease when it is free or has run out (a new epoch); undefined when someone else holds it. */
+  acquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined>;
+  /** Extends a lease still held at this epoch; false when it ran out or was taken. */
+  renew(lease: Lease, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so another replica takes over without waiting for it to run out. */
+  release(lease: Lease): Promise<void>;
+  /** Who holds the lease now; undefined when nobody does (free or run out). */
+  current(name: string): Promise<LeaseInfo | undefined>;
+  /** The request and outbox stores, with each write applied only while `lease` is held at its epoch. */
+  fenced(lease: Lease): FencedStores;
+}
+
+/** Work waiting for the replica that holds a gateway's lease: cards or messages to deliver, a reconciliation. */
+export interface WorkNotice {
+  readonly gateway: string;
+  readonly kind: 'delivery' | 'reconcile';
+}
+
+/** Tells every process sharing the storage that work is waiting (PostgreSQL: NOTIFY), including this one. */
+export interface WorkNotices {
+  publish(notice: WorkNotice): Promise<void>;
+  /** Every notice from now on, from any process (delivery notices come from the store's writes themselves). */
+  subscribe(listener: (notice: WorkNotice) => void): () => void;
+}
+
 /** Everything the bot keeps, behind one handle. */
 export interface Storage {
   readonly requests: RequestStore;
@@ -150,6 +202,9 @@ export interface Storage {
   readonly confirmations: ConfirmationStore;
   readonly audit: AuditStore;
   readonly identities: IdentityStore;
+  /** Only storages several processes can share have leases and notices (PostgreSQL; memory, for tests). */
+  readonly leases?: LeaseStore | undefined;
+  readonly notices?: WorkNotices | undefined;
   close(): Promise<void>;
 }
 

@@ -228,6 +228,26 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
       );
     });
 
+    describe('per gateway (what a lease holder delivers)', () => {
+      it(
+        'lists dirty records and queued messages of the named gateways only',
+        withStorage(async ({ requests, outbox }) => {
+          await requests.insertPending('default', request('d1'), 'fp', 1);
+          await requests.insertPending('lab', request('l1'), 'fp', 2);
+          await requests.insertPending('edge', request('e1'), 'fp', 3);
+          expect((await requests.listDirty(10, ['lab', 'edge'])).map((r) => r.requestId)).toEqual(['l1', 'e1']);
+          expect(await requests.listDirty(10, [])).toEqual([]);
+          expect(await requests.listDirty(10)).toHaveLength(3);
+          const reply = await outbox.enqueue({ kind: 'decision-reply', request: key('d1') }, 1);
+          const alert = await outbox.enqueue({ kind: 'alert', gateway: 'lab', channel: 'C1', title: 'down' }, 2);
+          expect((await outbox.list(10, ['lab'])).map((m) => m.id)).toEqual([alert]);
+          expect((await outbox.list(10, ['default'])).map((m) => m.id)).toEqual([reply]);
+          expect(await outbox.list(10, [])).toEqual([]);
+          expect((await outbox.list(10)).map((m) => m.id)).toEqual([reply, alert]);
+        }),
+      );
+    });
+
     describe('confirmations', () => {
       it(
         'lets only its requester use one, once, while fresh, even when clicks race',

@@ -15,6 +15,9 @@ const byAge = (a: RequestRecord, b: RequestRecord) =>
 export class MemoryRequestStore implements RequestStore {
   private readonly rows = new Map<string, Mutable<Row>>();
 
+  /** `onDirty` hears of every record whose card is queued (the memory version of the PostgreSQL trigger). */
+  constructor(private readonly onDirty: (gateway: string) => void = () => {}) {}
+
   private out(row: Row): RequestRecord {
     const { dirty: _, ...record } = structuredClone(row);
     return record;
@@ -27,6 +30,7 @@ export class MemoryRequestStore implements RequestStore {
   private bump(row: Mutable<Row>): void {
     row.dirty = true;
     row.version += 1;
+    this.onDirty(row.gateway);
   }
 
   async insertPending(gateway: string, request: PairingRequest, fingerprint: string, nowMs: number): Promise<boolean> {
@@ -50,6 +54,7 @@ export class MemoryRequestStore implements RequestStore {
       updatedAtMs: nowMs,
       dirty: true,
     });
+    this.onDirty(gateway);
     return true;
   }
 
@@ -108,8 +113,8 @@ export class MemoryRequestStore implements RequestStore {
     this.bump(row);
   }
 
-  async listDirty(limit: number): Promise<RequestRecord[]> {
-    return this.select((r) => r.dirty).slice(0, limit);
+  async listDirty(limit: number, gateways?: readonly string[]): Promise<RequestRecord[]> {
+    return this.select((r) => r.dirty && (gateways === undefined || gateways.includes(r.gateway))).slice(0, limit);
   }
 
   async markSynced(key: RequestKey, location: CardLocation, seenVersion: number): Promise<void> {

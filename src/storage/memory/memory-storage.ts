@@ -5,6 +5,7 @@ import {
   type ClaimStore,
   type ConfirmationStore,
   type DecisionClaim,
+  gatewayOfMessage,
   type IdentityStore,
   keyString,
   type OutboxMessage,
@@ -14,6 +15,7 @@ import {
   type Storage,
   type StoredIdentity,
 } from '../ports.js';
+import { MemoryLeases, MemoryNotices } from './memory-leases.js';
 import { MemoryRequestStore } from './memory-requests.js';
 
 class MemoryClaims implements ClaimStore {
@@ -42,14 +44,20 @@ class MemoryOutbox implements OutboxStore {
   private readonly messages = new Map<number, QueuedMessage>();
   private nextId = 1;
 
+  constructor(private readonly onQueued: (gateway: string) => void) {}
+
   async enqueue(message: OutboxMessage, nowMs: number): Promise<number> {
     const id = this.nextId++;
     this.messages.set(id, { id, message: structuredClone(message), createdAtMs: nowMs, attemptedAtMs: undefined });
+    this.onQueued(gatewayOfMessage(message));
     return id;
   }
 
-  async list(limit: number): Promise<QueuedMessage[]> {
-    return [...this.messages.values()].slice(0, limit).map((m) => structuredClone(m));
+  async list(limit: number, gateways?: readonly string[]): Promise<QueuedMessage[]> {
+    return [...this.messages.values()]
+      .filter((m) => gateways === undefined || gateways.includes(gatewayOfMessage(m.message)))
+      .slice(0, limit)
+      .map((m) => structuredClone(m));
   }
 
   async markAttempt(id: number, nowMs: number): Promise<void> {
@@ -129,15 +137,24 @@ class MemoryIdentities implements IdentityStore {
   }
 }
 
-/** Every storage port in memory: for tests and for trying the bot without state; nothing survives a restart. */
-export function createMemoryStorage(): Storage {
+/**
+ * Every storage port in memory: for tests and for trying the bot without state; nothing survives a restart. Bots in
+ * one process may share it like replicas share a database (leases and notices included).
+ */
+export function createMemoryStorage(options: { readonly nowMs?: () => number } = {}): Storage {
+  const notices = new MemoryNotices();
+  const delivery = (gateway: string) => notices.emit({ gateway, kind: 'delivery' });
+  const requests = new MemoryRequestStore(delivery);
+  const outbox = new MemoryOutbox(delivery);
   return {
-    requests: new MemoryRequestStore(),
+    requests,
     claims: new MemoryClaims(),
-    outbox: new MemoryOutbox(),
+    outbox,
     confirmations: new MemoryConfirmations(),
     audit: new MemoryAudit(),
     identities: new MemoryIdentities(),
+    leases: new MemoryLeases({ requests, outbox }, options.nowMs),
+    notices,
     close: async () => {},
   };
 }

@@ -139,8 +139,15 @@ export class SqliteRequestStore implements RequestStore {
       .run(location.channel, location.ts, ...keyArgs(key));
   }
 
-  async listDirty(limit: number): Promise<RequestRecord[]> {
-    return this.all(`SELECT * FROM requests WHERE dirty = 1 ${ORDER} LIMIT ?`, limit);
+  async listDirty(limit: number, gateways?: readonly string[]): Promise<RequestRecord[]> {
+    if (gateways === undefined) return this.all(`SELECT * FROM requests WHERE dirty = 1 ${ORDER} LIMIT ?`, limit);
+    if (gateways.length === 0) return [];
+    const marks = gateways.map(() => '?').join(', ');
+    return this.all(
+      `SELECT * FROM requests WHERE dirty = 1 AND gateway IN (${marks}) ${ORDER} LIMIT ?`,
+      ...gateways,
+      limit,
+    );
   }
 
   async markSynced(key: RequestKey, location: CardLocation, seenVersion: number): Promise<void> {

@@ -97,8 +97,15 @@ class SqliteOutbox implements OutboxStore {
     return Number(result.lastInsertRowid);
   }
 
-  async list(limit: number): Promise<QueuedMessage[]> {
-    const rows = this.db.prepare('SELECT * FROM outbox ORDER BY id LIMIT ?').all(limit) as {
+  async list(limit: number, gateways?: readonly string[]): Promise<QueuedMessage[]> {
+    // The gateway of a message is in its JSON: `gateway` for alerts, `request.gateway` for thread replies.
+    const where =
+      gateways === undefined
+        ? ''
+        : `WHERE coalesce(json_extract(body_json, '$.gateway'), json_extract(body_json, '$.request.gateway')) IN (${gateways.map(() => '?').join(', ') || 'NULL'})`;
+    const rows = this.db
+      .prepare(`SELECT * FROM outbox ${where} ORDER BY id LIMIT ?`)
+      .all(...(gateways ?? []), limit) as {
       id: number;
       body_json: string;
       created_at_ms: number;
