@@ -16,6 +16,7 @@ import type { CardContext } from './slack/blocks/pairing-card.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
 import { CardSync } from './slack/delivery/card-sync.js';
 import { DeliveryLoop } from './slack/delivery/delivery-loop.js';
+import { wholeScope } from './slack/delivery/delivery-scope.js';
 import { OutboxDelivery } from './slack/delivery/outbox-delivery.js';
 import { SlackCalls } from './slack/delivery/slack-calls.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
@@ -157,19 +158,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     canReadHistory: (channel) => canReadHistory(slack, channel),
     onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
   });
+  const scope = wholeScope(storage);
   const channelOf = (id: string) => gateways.get(id)?.config.pairingChannel ?? config.gateways[0]?.pairingChannel ?? '';
   const delivery: DeliveryLoop = new DeliveryLoop({
     sources: [
       new CardSync({
         slack: slackCalls,
         storage,
+        scope,
         channelOf,
         log: log.child({ component: 'cards' }),
         context: cardContext,
         again: () => delivery.requestAnotherPass(),
         nowMs,
       }),
-      new OutboxDelivery({ slack: slackCalls, storage, nowMs }),
+      new OutboxDelivery({ slack: slackCalls, storage, scope, nowMs }),
     ],
     log: log.child({ component: 'delivery' }),
     nowMs,
@@ -237,7 +240,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     },
   });
 
-  for (const g of gateways.all()) await g.watcher.start();
+  for (const g of gateways.all()) await g.duties.start(storage);
   const port = await server.start();
   if (config.slack.socketMode) {
     try {
@@ -271,10 +274,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // Stop taking new work, finish what is in flight (bounded), then close the gateway sessions and the store.
       if (config.slack.socketMode) await app.stop();
       const serverClosed = server.stop();
-      for (const g of gateways.all()) {
-        g.watcher.stop();
-        g.alerts.stop();
-      }
+      for (const g of gateways.all()) g.duties.stop();
       await Promise.all(gateways.all().map((g) => g.decider.drain(5_000)));
       await Promise.all(gateways.all().map((g) => g.watcher.idle()));
       await delivery.stop(5_000);

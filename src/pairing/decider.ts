@@ -13,7 +13,6 @@ import {
 } from './decision-failure.js';
 import type { Fingerprinter } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
-import type { PairingWatcher } from './pairing-watcher.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
 import type { PairingRequest, RequestRecord } from './types.js';
 
@@ -47,7 +46,8 @@ export interface PairingDeciderOptions {
   domain: DomainEvents;
   /** Which requests need an admin (admin-sensitive commands, scopes or roles). */
   policy: Pick<CommandPolicy, 'isAdminSensitive'>;
-  watcher: Pick<PairingWatcher, 'reconcile'>;
+  /** Asks for a reconciliation of the gateway's lists (by whichever process does the gateway's background work). */
+  requestReconcile: (reason: string) => void;
   access: AccessLists;
   isMember: MembershipCheck;
   /** The install's keyed fingerprint of a request's surface. */
@@ -253,7 +253,7 @@ export class PairingDecider {
     const record = await storage.requests.get(claim);
     if (audited) await this.audit(claim, record, 'changed', reason);
     // Not awaited: this can run inside a reconciliation (resumeClaims), which would then wait for itself.
-    void this.options.watcher.reconcile('decision found a changed request');
+    this.options.requestReconcile('decision found a changed request');
     this.options.domain.emit({ type: 'request.changed', key: keyOfInput(claim) });
     return { outcome: 'changed', record, reason };
   }

@@ -59,8 +59,28 @@ export class PairingWatcher {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
-  /** Re-keys pending records, subscribes to events and starts periodic reconciliation. */
-  async start(): Promise<void> {
+  /** Where records are written: the storage itself, or (on a replica holding the gateway's lease) fenced stores. */
+  private writes: Pick<Storage, 'requests'> | undefined;
+
+  private get requests(): Storage['requests'] {
+    return (this.writes ?? this.options.storage).requests;
+  }
+
+  private active = false;
+
+  /** True between start and stop. */
+  get running(): boolean {
+    return this.active;
+  }
+
+  /**
+   * Re-keys pending records, subscribes to events and starts periodic reconciliation, writing through `writes`
+   * (a replica passes the stores fenced by its lease).
+   */
+  async start(writes: Pick<Storage, 'requests'> = this.options.storage): Promise<void> {
+    // Kept after stop: an event still being stored then writes through the same (fenced) stores, never around them.
+    this.writes = writes;
+    this.active = true;
     await this.rekeyPending();
     const { events } = this.options;
     const inOrder = (handle: (payload: unknown) => Promise<void>) => (payload: unknown) => {
@@ -94,6 +114,7 @@ export class PairingWatcher {
   }
 
   stop(): void {
+    this.active = false;
     clearInterval(this.timer);
     for (const t of this.deferred.values()) clearTimeout(t);
     this.deferred.clear();
@@ -110,12 +131,12 @@ export class PairingWatcher {
    * fingerprint and a re-rendered card: old buttons stop working, the new ones decide as before.
    */
   private async rekeyPending(): Promise<void> {
-    const { storage, fingerprint, gatewayId } = this.options;
+    const { fingerprint, gatewayId } = this.options;
     let rekeyed = 0;
-    for (const record of await storage.requests.listByStatus('pending', gatewayId)) {
+    for (const record of await this.requests.listByStatus('pending', gatewayId)) {
       const current = fingerprint(record.request);
       if (current === record.fingerprint) continue;
-      await storage.requests.updateRequest(keyOf(record), record.request, current, this.nowMs());
+      await this.requests.updateRequest(keyOf(record), record.request, current, this.nowMs());
       this.options.domain.emit({ type: 'request.changed', key: keyOf(record) });
       rekeyed += 1;
     }
@@ -123,9 +144,10 @@ export class PairingWatcher {
       this.options.log.info({ rekeyed }, "pending cards re-rendered with this install's fingerprint key");
   }
 
-  /** Re-reads pending and paired lists; one reconciliation at a time. Never throws. */
+  /** Re-reads pending and paired lists; one reconciliation at a time. Never throws; does nothing when stopped. */
   reconcile(reason: string): Promise<void> {
-    this.reconciling = this.reconciling.then(() => this.reconcileOnce(reason));
+    if (!this.running) return this.reconciling;
+    this.reconciling = this.reconciling.then(() => (this.running ? this.reconcileOnce(reason) : undefined));
     return this.reconciling;
   }
 
@@ -145,7 +167,7 @@ export class PairingWatcher {
       ]);
       const pairedDevices = new Map(devices.paired.map((d) => [d.deviceId, d.approvedAtMs]));
       const claimed = new Set((await storage.claims.list(gatewayId)).map((c) => `${c.kind}:${c.requestId}`));
-      for (const record of await storage.requests.listByStatus('pending', gatewayId)) {
+      for (const record of await this.requests.listByStatus('pending', gatewayId)) {
         const id = `${record.kind}:${record.requestId}`;
         if (pendingIds.has(id) || claimed.has(id) || record.createdAtMs >= snapshotAtMs) continue;
         await this.resolveGone(record, pairedDevices);
@@ -194,7 +216,7 @@ export class PairingWatcher {
     const { requestId, nodeId, decision } = parsed.data;
     if (decision === 'removed' || requestId === '') {
       if (nodeId) this.paired.delete(nodeId);
-      for (const record of await this.options.storage.requests.listByStatus('pending', this.options.gatewayId)) {
+      for (const record of await this.requests.listByStatus('pending', this.options.gatewayId)) {
         if (record.kind === 'node' && record.request.subjectId === nodeId)
           await this.settle('node', record.requestId, 'removed', 'node removed');
       }
@@ -242,8 +264,8 @@ export class PairingWatcher {
     const now = this.nowMs();
     const key = this.key(kind, requestId);
     const by = status === 'approved' || status === 'rejected' ? { via: 'outside' as const } : undefined;
-    if (!(await this.options.storage.requests.resolve(key, status, by, now))) return;
-    const request = (await this.options.storage.requests.get(key))?.request;
+    if (!(await this.requests.resolve(key, status, by, now))) return;
+    const request = (await this.requests.get(key))?.request;
     await this.options.audit.record({
       actor: 'gateway',
       action: `pairing.${status}`,
@@ -259,24 +281,24 @@ export class PairingWatcher {
 
   /** Stores a pending request once; a newer request for the same subject supersedes older pending ones. */
   private async accept(request: PairingRequest): Promise<void> {
-    const { storage, log, gatewayId } = this.options;
+    const { log, gatewayId } = this.options;
     const now = this.nowMs();
     const key = this.key(request.kind, request.requestId);
     const fingerprint = this.options.fingerprint(request);
-    const existing = await storage.requests.get(key);
+    const existing = await this.requests.get(key);
     if (existing) {
       if (existing.status === 'pending' && existing.fingerprint !== fingerprint) {
-        await storage.requests.updateRequest(key, request, fingerprint, now);
+        await this.requests.updateRequest(key, request, fingerprint, now);
         this.options.domain.emit({ type: 'request.changed', key });
       }
       return;
     }
-    for (const older of await storage.requests.listByStatus('pending', gatewayId)) {
+    for (const older of await this.requests.listByStatus('pending', gatewayId)) {
       if (older.kind === request.kind && older.request.subjectId === request.subjectId) {
         await this.settle(older.kind, older.requestId, 'superseded', `superseded by request ${request.requestId}`);
       }
     }
-    if (await storage.requests.insertPending(gatewayId, request, fingerprint, now)) {
+    if (await this.requests.insertPending(gatewayId, request, fingerprint, now)) {
       log.info(
         { gateway: gatewayId, kind: request.kind, requestId: request.requestId, subject: request.subjectId },
         'new pairing request',

@@ -13,6 +13,7 @@ import type { MembershipCheck } from '../pairing/ports.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
 import { GatewayAlerts } from '../slack/gateway-alerts.js';
 import type { Storage } from '../storage/ports.js';
+import { GatewayDuties } from './gateway-duties.js';
 import type { GatewayRuntime } from './gateways.js';
 
 /** What every gateway's runtime shares. */
@@ -33,7 +34,7 @@ export interface SharedParts {
   nowMs: () => number;
 }
 
-/** Builds one gateway's session, device identity, watcher, decider and alerts (nothing started yet). */
+/** Builds one gateway's session, device identity, watcher, decider, alerts and duties (nothing started yet). */
 export async function createGatewayRuntime(config: GatewayConfig, shared: SharedParts): Promise<GatewayRuntime> {
   const { storage, log, nowMs } = shared;
   const gatewayLog = log.child({ gateway: config.id });
@@ -69,7 +70,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     audit: shared.audit,
     domain: shared.domain,
     policy: shared.policy,
-    watcher,
+    requestReconcile: (reason) => duties.requestReconcile(reason),
     access: shared.access,
     isMember: shared.isMember,
     fingerprint: shared.fingerprint,
@@ -79,13 +80,13 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
   const alerts = new GatewayAlerts({
     gatewayId: config.id,
     label: shared.label ? `The OpenClaw gateway \`${config.id}\`` : 'The OpenClaw gateway',
-    outbox: storage.outbox,
     channel: config.pairingChannel,
     alertAfterMs: shared.alertAfterMs,
     onQueued: () => shared.domain.emit({ type: 'delivery.queued' }),
     onError: (err) => gatewayLog.error({ err }, 'could not queue a gateway alert'),
     nowMs,
   });
+  const duties = new GatewayDuties({ watcher, alerts, client });
   const directory = new NodeDirectory(nodes);
   client.onStateChange((status) => {
     alerts.onStatus(status);
@@ -100,5 +101,5 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
         lastError: status.lastError,
       });
   });
-  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts };
+  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts, duties };
 }

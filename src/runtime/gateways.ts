@@ -5,6 +5,7 @@ import type { NodeManager } from '../gateway/nodes.js';
 import type { PairingDecider } from '../pairing/decider.js';
 import type { PairingWatcher } from '../pairing/pairing-watcher.js';
 import type { GatewayAlerts } from '../slack/gateway-alerts.js';
+import type { GatewayDuties } from './gateway-duties.js';
 
 /** Everything the bot runs for one gateway: its own session, device identity, reconnect, watcher, decider, alerts. */
 export interface GatewayRuntime {
@@ -17,6 +18,8 @@ export interface GatewayRuntime {
   readonly watcher: PairingWatcher;
   readonly decider: PairingDecider;
   readonly alerts: GatewayAlerts;
+  /** The gateway's background work (watcher and alerts), run by one process at a time. */
+  readonly duties: GatewayDuties;
 }
 
 /** The configured gateways by id; "the gateway" is always a lookup here, never a global. */

@@ -6,7 +6,6 @@ export interface GatewayAlertsOptions {
   gatewayId: string;
   /** How the alert names the gateway ("The OpenClaw gateway" for one, "The OpenClaw gateway prod" for several). */
   label: string;
-  outbox: Pick<OutboxStore, 'enqueue'>;
   channel: string;
   /** How long the session must be down before one alert is posted; 0 turns alerts off. */
   alertAfterMs: number;
@@ -16,20 +15,29 @@ export interface GatewayAlertsOptions {
   nowMs?: () => number;
 }
 
-/** Queues one alert when a gateway session stays down past a threshold, and one recovery message when it is back. */
+/**
+ * Queues one alert when a gateway session stays down past a threshold, and one recovery message when it is back.
+ * Only while started: a replica starts it when it takes the gateway's background work over.
+ */
 export class GatewayAlerts {
   private downSinceMs: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private alerted = false;
   private lastStatus: GatewayStatus | undefined;
-  private stopped = false;
+  private outbox: Pick<OutboxStore, 'enqueue'> | undefined;
 
   constructor(private readonly options: GatewayAlertsOptions) {}
 
-  /** Feed every gateway state change here. */
+  /** Starts watching (queuing through `outbox`), beginning with the session's status now. */
+  start(outbox: Pick<OutboxStore, 'enqueue'>, status: GatewayStatus): void {
+    this.outbox = outbox;
+    this.onStatus(status);
+  }
+
+  /** Feed every gateway state change here (ignored while stopped). */
   onStatus = (status: GatewayStatus): void => {
     this.lastStatus = status;
-    if (this.options.alertAfterMs <= 0 || this.stopped) return;
+    if (this.options.alertAfterMs <= 0 || !this.outbox) return;
     if (status.state === 'connected') {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -49,9 +57,13 @@ export class GatewayAlerts {
     this.timer.unref();
   };
 
+  /** Stops watching and forgets the outage it was timing (a successor starts from its own view). */
   stop(): void {
-    this.stopped = true;
+    this.outbox = undefined;
     clearTimeout(this.timer);
+    this.timer = undefined;
+    this.downSinceMs = undefined;
+    this.alerted = false;
   }
 
   private alert(): void {
@@ -66,8 +78,9 @@ export class GatewayAlerts {
   }
 
   private enqueue(title: string, detail?: string): void {
-    const { gatewayId, channel, outbox } = this.options;
-    outbox
+    const { gatewayId, channel } = this.options;
+    if (!this.outbox) return;
+    this.outbox
       .enqueue({ kind: 'alert', gateway: gatewayId, channel, title, detail }, (this.options.nowMs ?? Date.now)())
       .then(this.options.onQueued, this.options.onError);
   }

@@ -1,17 +1,21 @@
 import type { Logger } from 'pino';
 import type { RequestRecord } from '../../pairing/types.js';
-import { type CardLocation, keyOf, type Storage } from '../../storage/ports.js';
+import { type CardLocation, keyOf, type RequestStore, type Storage } from '../../storage/ports.js';
 import type { RenderedMessage } from '../blocks/block-kit.js';
 import type { CardContext } from '../blocks/pairing-card.js';
 import { renderPairingCard } from '../blocks/pairing-card.js';
 import { DIGEST_CAPACITY, renderPairingDigest } from '../blocks/pairing-digest.js';
 import type { DeliverySource } from './delivery-loop.js';
+import { assertOwned, type DeliveryScope } from './delivery-scope.js';
 import { cardMetadata, findPostedCards, requestKey } from './posted-check.js';
 import type { SlackCalls } from './slack-calls.js';
 
 export interface CardSyncOptions {
   slack: SlackCalls;
+  /** Reads (any process may read). */
   storage: Pick<Storage, 'requests'>;
+  /** Whose cards this process posts, and the stores it writes them through. */
+  scope: DeliveryScope;
   /** The pairing channel of a gateway. */
   channelOf: (gateway: string) => string;
   log: Logger;
@@ -39,7 +43,7 @@ export class CardSync implements DeliverySource {
   }
 
   async isIdle(): Promise<boolean> {
-    return (await this.options.storage.requests.listDirty(1)).length === 0;
+    return (await this.options.storage.requests.listDirty(1, this.options.scope.gateways())).length === 0;
   }
 
   async deliver(): Promise<void> {
@@ -49,10 +53,10 @@ export class CardSync implements DeliverySource {
 
   private async postNew(): Promise<void> {
     const { requests } = this.options.storage;
-    const dirty = (await requests.listDirty(BATCH)).filter((r) => r.ts === undefined);
+    const dirty = (await requests.listDirty(BATCH, this.options.scope.gateways())).filter((r) => r.ts === undefined);
     for (const record of dirty.filter((r) => r.status !== 'pending')) {
       // Resolved before it was ever shown (e.g. superseded in the same burst): nothing to post.
-      await requests.markSynced(keyOf(record), { channel: '', ts: '' }, record.version);
+      await this.writes(record).markSynced(keyOf(record), { channel: '', ts: '' }, record.version);
     }
     const byChannel = new Map<string, RequestRecord[]>();
     for (const record of dirty.filter((r) => r.status === 'pending')) {
@@ -88,7 +92,7 @@ export class CardSync implements DeliverySource {
     const room = DIGEST_CAPACITY - (await requests.listByCard(open.location)).length;
     const joining = fresh.slice(0, Math.max(0, room));
     // updateChanged re-renders the digest with them
-    for (const r of joining) await requests.placeOnCard(keyOf(r), open.location);
+    for (const r of joining) await this.writes(r).placeOnCard(keyOf(r), open.location);
     return fresh.slice(joining.length);
   }
 
@@ -96,7 +100,7 @@ export class CardSync implements DeliverySource {
     const { requests } = this.options.storage;
     const { slack } = this.options;
     const seen = new Set<string>();
-    for (const record of await requests.listDirty(BATCH)) {
+    for (const record of await requests.listDirty(BATCH, this.options.scope.gateways())) {
       if (!record.ts || !record.channel) continue;
       const id = `${record.channel}:${record.ts}`;
       if (seen.has(id)) continue;
@@ -105,11 +109,12 @@ export class CardSync implements DeliverySource {
       const group = await requests.listByCard(location);
       const message =
         group.length > 1 ? renderPairingDigest(group, this.context()) : renderPairingCard(record, this.context());
+      assertOwned(this.options.scope, new Set(group.map((r) => r.gateway)));
       const updated = await slack.unlessGone('chat.update', () =>
         slack.client.chat.update({ ...location, ...message }),
       );
       // A deleted card cannot be updated any more: stop trying (it is logged) instead of blocking every other card.
-      for (const r of group) await requests.markSynced(keyOf(r), location, r.version);
+      for (const r of group) await this.writes(r).markSynced(keyOf(r), location, r.version);
       if (!updated)
         this.options.log.error({ location }, 'a pairing card was deleted in Slack; its updates are dropped');
     }
@@ -121,18 +126,18 @@ export class CardSync implements DeliverySource {
     records: RequestRecord[],
     message: RenderedMessage,
   ): Promise<CardLocation | undefined> {
-    const { requests } = this.options.storage;
     const { slack, log } = this.options;
     const keys = records.map((r) => requestKey(keyOf(r)));
     const attempts = records.flatMap((r) => (r.postAttemptAtMs === undefined ? [] : [r.postAttemptAtMs]));
     if (attempts.length > 0 && slack.historyReadable(channel)) {
       // An earlier post may have landed with its answer lost: adopt that message instead of posting twice.
+      assertOwned(this.options.scope, new Set(records.map((r) => r.gateway)));
       const found = await slack.call('conversations.history', () =>
         findPostedCards(slack.client, channel, keys, Math.min(...attempts)),
       );
       const adopted = records.filter((r) => found.has(requestKey(keyOf(r))));
       for (const r of adopted)
-        await requests.placeOnCard(keyOf(r), { channel, ts: found.get(requestKey(keyOf(r))) ?? '' });
+        await this.writes(r).placeOnCard(keyOf(r), { channel, ts: found.get(requestKey(keyOf(r))) ?? '' });
       if (adopted.length > 0) {
         // The rest are posted (re-rendered without the adopted ones) on the next pass.
         if (adopted.length < records.length) this.options.again();
@@ -140,7 +145,8 @@ export class CardSync implements DeliverySource {
       }
     }
     const now = this.nowMs();
-    for (const r of records) await requests.markPostAttempt(keyOf(r), now);
+    for (const r of records) await this.writes(r).markPostAttempt(keyOf(r), now);
+    assertOwned(this.options.scope, new Set(records.map((r) => r.gateway)));
     const result = await slack.call('chat.postMessage', () =>
       slack.client.chat.postMessage({
         channel,
@@ -151,12 +157,17 @@ export class CardSync implements DeliverySource {
       }),
     );
     const location = { channel: result.channel ?? channel, ts: result.ts ?? '' };
-    for (const r of records) await requests.markSynced(keyOf(r), location, r.version);
+    for (const r of records) await this.writes(r).markSynced(keyOf(r), location, r.version);
     log.info(
       { ts: location.ts, requests: records.map((r) => r.requestId) },
       records.length > 1 ? 'posted a pairing digest' : 'posted a pairing card',
     );
     return location;
+  }
+
+  /** Where a record's card changes are written (fenced by the gateway's lease on replicas). */
+  private writes(record: RequestRecord): RequestStore {
+    return this.options.scope.storesFor(record.gateway).requests;
   }
 
   private context(): CardContext {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LeaseLostError, StorageUnavailableError } from '../../errors.js';
 import { describeSlackError, retryDelayMs } from '../slack-errors.js';
 
 /** One kind of work the loop drives (cards, queued messages): a bounded pass that throws on a Slack failure. */
@@ -9,6 +10,9 @@ export interface DeliverySource {
   /** True when nothing waits. */
   isIdle(): Promise<boolean>;
 }
+
+/** Longest wait between delivery passes while the database is unreachable. */
+const STORAGE_RETRY_MAX_MS = 5_000;
 
 export interface DeliveryLoopOptions {
   sources: readonly DeliverySource[];
@@ -97,10 +101,24 @@ export class DeliveryLoop {
       this.failures = 0;
       this.backoffUntilMs = 0;
     } catch (err) {
+      if (err instanceof LeaseLostError) {
+        // Another replica took this gateway over mid-pass: not a failure; the next pass skips its work.
+        this.options.log.info({ lease: err.lease }, 'delivery pass ended: the gateway passed to another replica');
+        this.again = true;
+        return;
+      }
       this.failures += 1;
-      const delayMs = retryDelayMs(err, this.failures);
+      // The database comes back by itself (a restart, a failover): look again within seconds, not a minute.
+      const delayMs =
+        err instanceof StorageUnavailableError
+          ? Math.min(STORAGE_RETRY_MAX_MS, 500 * 2 ** Math.min(this.failures - 1, 4))
+          : retryDelayMs(err, this.failures);
       this.backoffUntilMs = this.nowMs() + delayMs;
-      this.options.log.warn({ err, retryInMs: delayMs }, `Slack delivery failed: ${describeSlackError(err)}`);
+      const what =
+        err instanceof StorageUnavailableError
+          ? `delivery paused, the database is unreachable: ${err.message}`
+          : `Slack delivery failed: ${describeSlackError(err)}`;
+      this.options.log.warn({ err, retryInMs: delayMs }, what);
       if (!this.stopped) {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => {

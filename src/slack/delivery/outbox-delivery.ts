@@ -1,14 +1,18 @@
-import type { Storage } from '../../storage/ports.js';
+import { gatewayOfMessage, type Storage } from '../../storage/ports.js';
 import { context, section } from '../blocks/block-kit.js';
 import { renderDecisionReply } from '../blocks/decision-reply.js';
 import { escapeMrkdwn, truncate } from '../escape.js';
 import type { DeliverySource } from './delivery-loop.js';
+import { assertOwned, type DeliveryScope } from './delivery-scope.js';
 import { ALERT_EVENT, isAlertPosted, isReplyPosted, messageMetadata, REPLY_EVENT } from './posted-check.js';
 import type { SlackCalls } from './slack-calls.js';
 
 export interface OutboxDeliveryOptions {
   slack: SlackCalls;
+  /** Reads (any process may read). */
   storage: Pick<Storage, 'requests' | 'outbox'>;
+  /** Whose messages this process delivers, and the stores it writes through. */
+  scope: DeliveryScope;
   nowMs?: () => number;
 }
 
@@ -24,14 +28,16 @@ export class OutboxDelivery implements DeliverySource {
   }
 
   async isIdle(): Promise<boolean> {
-    return (await this.options.storage.outbox.list(1)).length === 0;
+    return (await this.options.storage.outbox.list(1, this.options.scope.gateways())).length === 0;
   }
 
   async deliver(): Promise<void> {
-    const { outbox, requests } = this.options.storage;
-    const { slack } = this.options;
-    for (const queued of await outbox.list(BATCH)) {
+    const { requests } = this.options.storage;
+    const { slack, scope } = this.options;
+    for (const queued of await this.options.storage.outbox.list(BATCH, scope.gateways())) {
       const { message } = queued;
+      const gateway = gatewayOfMessage(message);
+      const outbox = scope.storesFor(gateway).outbox;
       if (message.kind === 'decision-reply') {
         const record = await requests.get(message.request);
         if (!record?.ts || !record.channel) {
@@ -41,6 +47,7 @@ export class OutboxDelivery implements DeliverySource {
         }
         const { channel, ts } = record;
         // A reply tried before may have landed although its answer was lost (or the bot crashed): look first.
+        assertOwned(scope, [gateway]);
         const posted =
           queued.attemptedAtMs !== undefined &&
           slack.historyReadable(channel) &&
@@ -48,6 +55,7 @@ export class OutboxDelivery implements DeliverySource {
         if (!posted) {
           await outbox.markAttempt(queued.id, this.nowMs());
           const reply = renderDecisionReply(record);
+          assertOwned(scope, [gateway]);
           await slack.call('chat.postMessage', () =>
             slack.client.chat.postMessage({
               channel,
@@ -59,6 +67,7 @@ export class OutboxDelivery implements DeliverySource {
         }
       } else {
         const { channel } = message;
+        assertOwned(scope, [gateway]);
         const posted =
           queued.attemptedAtMs !== undefined &&
           slack.historyReadable(channel) &&
@@ -75,6 +84,7 @@ export class OutboxDelivery implements DeliverySource {
             section('alert.title', message.title),
             ...(message.detail ? [context('alert.detail', [truncate(escapeMrkdwn(message.detail), 2_000)])] : []),
           ];
+          assertOwned(scope, [gateway]);
           await slack.call('chat.postMessage', () =>
             slack.client.chat.postMessage({ channel, text, blocks, metadata: messageMetadata(ALERT_EVENT, queued.id) }),
           );

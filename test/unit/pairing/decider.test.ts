@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../../../src/errors.js';
 import { DomainEvents } from '../../../src/events/domain-events.js';
@@ -80,7 +80,7 @@ async function setup(shown: string[], current: NodePairRequest[], nowMs: () => n
     ...parts(storage),
     gateway: stub.gateway,
     policy,
-    watcher: { reconcile: async () => {} },
+    requestReconcile: () => {},
     access: { approvers: ['U1'], admins: ['UADMIN'] },
     isMember: async (user, list) => list.includes(user),
     nowMs,
@@ -202,13 +202,15 @@ describe('PairingDecider', () => {
       ...parts(t.storage),
       gateway: t.gateway,
       policy,
-      watcher,
+      requestReconcile: (reason) => void watcher.reconcile(reason),
       access: { approvers: ['U1'], admins: [] },
       isMember: async (user, list) => list.includes(user),
     });
     // A claim left by a crash; meanwhile the request left the gateway without being approved.
     await t.leaveClaim(5);
     t.removePending(request);
+    await watcher.start();
+    onTestFinished(() => watcher.stop());
     await watcher.reconcile('test');
     expect(await t.claims()).toEqual([]);
     expect(t.calls).toEqual([]);

@@ -1,0 +1,43 @@
+import type { GatewayClient } from '../gateway/gateway-client.js';
+import type { PairingWatcher } from '../pairing/pairing-watcher.js';
+import type { GatewayAlerts } from '../slack/gateway-alerts.js';
+import type { FencedStores } from '../storage/ports.js';
+
+/**
+ * One gateway's background work: watching and reconciling its requests, and its alerts. Exactly one process runs it
+ * at a time (a single instance always; a replica while it holds the gateway's lease), writing through `stores`.
+ */
+export class GatewayDuties {
+  /** Set by a replica coordinator: how to ask the process that runs the duties for a reconciliation. */
+  elsewhere: ((reason: string) => void) | undefined;
+
+  constructor(
+    private readonly parts: {
+      readonly watcher: PairingWatcher;
+      readonly alerts: GatewayAlerts;
+      readonly client: Pick<GatewayClient, 'getStatus'>;
+    },
+  ) {}
+
+  get running(): boolean {
+    return this.parts.watcher.running;
+  }
+
+  /** Starts watching (a reconciliation follows once the session is up) and alerting, writing through `stores`. */
+  async start(stores: FencedStores): Promise<void> {
+    await this.parts.watcher.start(stores);
+    this.parts.alerts.start(stores.outbox, this.parts.client.getStatus());
+  }
+
+  /** Stops at once; events still being stored finish (their writes are refused if the lease is gone). */
+  stop(): void {
+    this.parts.watcher.stop();
+    this.parts.alerts.stop();
+  }
+
+  /** Reconciles here when this process runs the duties, else asks the one that does. */
+  requestReconcile(reason: string): void {
+    if (this.running) void this.parts.watcher.reconcile(reason);
+    else this.elsewhere?.(reason);
+  }
+}
