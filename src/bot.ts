@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
@@ -10,13 +11,13 @@ import { HealthServer } from './http/health-server.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createFingerprinter } from './pairing/fingerprint.js';
 import { CommandPolicy } from './policy/command-policy.js';
+import { type Coordinator, createCoordinator } from './replicas/create-coordinator.js';
 import { createGatewayRuntime } from './runtime/create-gateway.js';
 import { Gateways } from './runtime/gateways.js';
 import type { CardContext } from './slack/blocks/pairing-card.js';
 import { toBoltLogger } from './slack/bolt-logger.js';
 import { CardSync } from './slack/delivery/card-sync.js';
 import { DeliveryLoop } from './slack/delivery/delivery-loop.js';
-import { wholeScope } from './slack/delivery/delivery-scope.js';
 import { OutboxDelivery } from './slack/delivery/outbox-delivery.js';
 import { SlackCalls } from './slack/delivery/slack-calls.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
@@ -36,13 +37,21 @@ import {
 import { appTokenFix, botTokenFix, describeSlackError } from './slack/slack-errors.js';
 import { prepareStateDir } from './state/state-dir.js';
 import type { Storage } from './storage/ports.js';
+import { openPostgresStorage } from './storage/postgres/postgres-storage.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 
 export interface BotOptions {
   config: Config;
   log: Logger;
-  /** Defaults to SQLite in STATE_DIR; tests may pass the memory storage. */
+  /** Defaults to PostgreSQL (DATABASE_URL) or SQLite in STATE_DIR; tests may pass the memory storage. */
   storage?: Storage;
+  /**
+   * `replicas` shares the gateways' background work with other processes on the same storage (leases); `solo`
+   * does all of it here. Default: replicas on PostgreSQL, solo on SQLite.
+   */
+  coordination?: 'solo' | 'replicas';
+  /** Replicas: how often a holder looks for waiting work besides the notices (default 5 s). */
+  pollEveryMs?: number;
   nowMs?: () => number;
   reconcileIntervalMs?: number;
   supersedeGraceMs?: number;
@@ -57,6 +66,9 @@ export interface Bot {
   readonly events: DomainEvents;
   readonly metrics: Metrics;
   readonly slack: SlackIdentity;
+  readonly coordinator: Coordinator;
+  /** This process's name as a lease holder. */
+  readonly replicaId: string;
   stop(): Promise<void>;
 }
 
@@ -103,13 +115,26 @@ async function checkPairingChannel(client: WebClient, channel: string, log: Logg
   }
 }
 
+/** PostgreSQL when DATABASE_URL is set (replicas), else SQLite in STATE_DIR (one instance). */
+async function openConfiguredStorage(config: Config, log: Logger): Promise<Storage> {
+  if (config.storage.kind === 'postgres') return openPostgresStorage(config.storage.url, log);
+  await prepareStateDir(config.stateDir);
+  return openSqliteStorage(config.stateDir);
+}
+
+/** host-pid-random: unique per process, readable in logs and in the leases table. */
+function defaultReplicaId(): string {
+  return `${os.hostname().slice(0, 40)}-${process.pid}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
 /** Composition root: storage, one runtime per gateway, Slack app, delivery loop and HTTP endpoints. */
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, log } = options;
   const nowMs = options.nowMs ?? Date.now;
   const metrics = createMetrics();
-  await prepareStateDir(config.stateDir);
-  const storage = options.storage ?? openSqliteStorage(config.stateDir);
+  const storage = options.storage ?? (await openConfiguredStorage(config, log));
+  const replicaId = config.replicas.replicaId ?? defaultReplicaId();
+  const coordination = options.coordination ?? (config.storage.kind === 'postgres' ? 'replicas' : 'solo');
   const fingerprint = createFingerprinter(await storage.identities.installSecret());
   const slack = await verifySlackAuth(config, log);
   log.info({ team: slack.teamId, bot: slack.botUserId }, 'Slack auth ok');
@@ -139,6 +164,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         label: multiple ? gateway.id : undefined,
         reconcileIntervalMs: options.reconcileIntervalMs,
         supersedeGraceMs: options.supersedeGraceMs,
+        claimsShared: coordination === 'replicas',
         nowMs,
       }),
     );
@@ -152,27 +178,36 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     gatewayLabel: (id) => gateways.label(id),
   });
 
+  const coordinator = createCoordinator(coordination, {
+    gateways: gateways.all(),
+    storage,
+    metrics,
+    log: log.child({ component: 'replicas' }),
+    deliver: () => delivery.schedule(),
+    replicaId,
+    leaseTtlMs: config.replicas.leaseTtlMs,
+    pollEveryMs: options.pollEveryMs,
+  });
   const slackCalls = new SlackCalls({
     client: app.client,
     log: log.child({ component: 'delivery' }),
     canReadHistory: (channel) => canReadHistory(slack, channel),
     onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
   });
-  const scope = wholeScope(storage);
   const channelOf = (id: string) => gateways.get(id)?.config.pairingChannel ?? config.gateways[0]?.pairingChannel ?? '';
   const delivery: DeliveryLoop = new DeliveryLoop({
     sources: [
       new CardSync({
         slack: slackCalls,
         storage,
-        scope,
+        scope: coordinator,
         channelOf,
         log: log.child({ component: 'cards' }),
         context: cardContext,
         again: () => delivery.requestAnotherPass(),
         nowMs,
       }),
-      new OutboxDelivery({ slack: slackCalls, storage, scope, nowMs }),
+      new OutboxDelivery({ slack: slackCalls, storage, scope: coordinator, nowMs }),
     ],
     log: log.child({ component: 'delivery' }),
     nowMs,
@@ -225,8 +260,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
           return [g.id, { state: s.state, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError }];
         }),
       );
-      // Ready while Slack works (the bot starts only after auth.test) and at least one gateway session is up.
-      return { ready: gateways.all().some((g) => g.client.isConnected), detail: { gateways: each } };
+      // Ready while Slack works (the bot starts only after auth.test) and at least one gateway session is up. The
+      // database is not a condition: while it is down the bot still answers every click and command (saying so).
+      return {
+        ready: gateways.all().some((g) => g.client.isConnected),
+        detail: { gateways: each, replica: replicaId, duties: coordinator.describe() },
+      };
     },
     beforeMetrics: async () => {
       const pending = await storage.requests.listByStatus('pending');
@@ -240,7 +279,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     },
   });
 
-  for (const g of gateways.all()) await g.duties.start(storage);
+  await coordinator.start();
   const port = await server.start();
   if (config.slack.socketMode) {
     try {
@@ -270,14 +309,17 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     events: domain,
     metrics,
     slack,
+    coordinator,
+    replicaId,
     async stop() {
       // Stop taking new work, finish what is in flight (bounded), then close the gateway sessions and the store.
       if (config.slack.socketMode) await app.stop();
       const serverClosed = server.stop();
-      for (const g of gateways.all()) g.duties.stop();
       await Promise.all(gateways.all().map((g) => g.decider.drain(5_000)));
-      await Promise.all(gateways.all().map((g) => g.watcher.idle()));
+      // Deliver what is queued while still holding the leases, then give them up for another replica.
       await delivery.stop(5_000);
+      await coordinator.stop();
+      await Promise.all(gateways.all().map((g) => g.watcher.idle()));
       await Promise.all(gateways.all().map((g) => g.client.stop()));
       await serverClosed;
       await storage.close();

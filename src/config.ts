@@ -27,6 +27,15 @@ const list = (hint: string, pattern?: RegExp) =>
       }
     });
 
+function isPostgresUrl(value: string): boolean {
+  if (!/^postgres(ql)?:\/\//.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
   .optional()
@@ -77,6 +86,23 @@ const schema = z.object({
     .min(0, 'must be 0 or more')
     .default(60_000),
   STATE_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine(
+      isPostgresUrl,
+      'must be a PostgreSQL URL such as postgres://openclaw:PASSWORD@db.internal:5432/openclaw (the value is not repeated here: it may hold a password)',
+    )
+    .optional(),
+  OPENCLAW_LEASE_TTL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1_000, 'must be at least 1000 (1 s)')
+    .max(300_000, 'must be at most 300000 (5 min)')
+    .default(15_000),
+  OPENCLAW_REPLICA_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'use up to 64 letters, digits and . _ : -')
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -158,6 +184,14 @@ export interface Config {
     readonly invokeDeny: readonly string[];
   };
   readonly stateDir: string;
+  /** SQLite in STATE_DIR (one instance), or PostgreSQL shared by replicas (DATABASE_URL). */
+  readonly storage: { readonly kind: 'sqlite' } | { readonly kind: 'postgres'; readonly url: string };
+  readonly replicas: {
+    /** OPENCLAW_LEASE_TTL_MS: how long a gateway's lease lasts without renewal. */
+    readonly leaseTtlMs: number;
+    /** OPENCLAW_REPLICA_ID: this process's name as a lease holder; made unique per process when unset. */
+    readonly replicaId: string | undefined;
+  };
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -233,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       invokeDeny: e.OPENCLAW_INVOKE_DENY,
     },
     stateDir: path.resolve(e.STATE_DIR),
+    storage: e.DATABASE_URL ? { kind: 'postgres' as const, url: e.DATABASE_URL } : { kind: 'sqlite' as const },
+    replicas: { leaseTtlMs: e.OPENCLAW_LEASE_TTL_MS, replicaId: e.OPENCLAW_REPLICA_ID },
     logLevel: e.LOG_LEVEL,
   });
 }

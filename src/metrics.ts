@@ -48,6 +48,18 @@ export function createMetrics() {
       buckets: latencyBuckets,
       registers: [registry],
     }),
+    leaseHeld: new Gauge({
+      name: 'openclaw_lease_held',
+      help: "1 while this process holds the gateway's lease (does its background work); a single instance always does",
+      labelNames: ['gateway'] as const,
+      registers: [registry],
+    }),
+    leaseTakeovers: new Counter({
+      name: 'openclaw_lease_takeovers_total',
+      help: "Times this process took a gateway's lease over from another (or an earlier) holder",
+      labelNames: ['gateway'] as const,
+      registers: [registry],
+    }),
     slackErrors: new Counter({
       name: 'openclaw_slack_api_errors_total',
       help: 'Slack Web API failures (retried)',

@@ -53,11 +53,19 @@ export interface PairingDeciderOptions {
   /** The install's keyed fingerprint of a request's surface. */
   fingerprint: Fingerprinter;
   log: Logger;
+  /** True when other processes (replicas) make claims in the same store: only old claims are theirs to finish. */
+  claimsShared?: boolean;
   nowMs?: () => number;
 }
 
 /** An interrupted decision older than this is dropped instead of applied when the gateway is back. */
 const CLAIM_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * With claims shared by replicas, a claim younger than this may still be running in another process (its gateway
+ * call has a 30 s deadline): it is left alone, and finished by a later reconciliation if it is still there.
+ */
+export const SHARED_CLAIM_IN_FLIGHT_MS = 60_000;
 
 /** Applies approve/reject clicks exactly once, only to the surface that was shown, only for allowed users. */
 export class PairingDecider {
@@ -133,6 +141,7 @@ export class PairingDecider {
     const { storage, gatewayId } = this.options;
     for (const claim of await storage.claims.list(gatewayId)) {
       if (this.inflight.has(keyString(claim))) continue;
+      if (this.options.claimsShared && this.nowMs() - claim.claimedAtMs < SHARED_CLAIM_IN_FLIGHT_MS) continue;
       const record = await storage.requests.get(claim);
       if (record?.status !== 'pending') {
         await storage.claims.release(claim);

@@ -49,6 +49,7 @@ export class PairingWatcher {
   private readonly unsubscribe: (() => void)[] = [];
   private paired = new Map<string, PairedNode>();
   private reconciling: Promise<void> = Promise.resolve();
+  private accepting: Promise<void> = Promise.resolve();
   /** Events are handled one at a time, in order (they are stored with awaits in between). */
   private handling: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -279,8 +280,18 @@ export class PairingWatcher {
     this.options.domain.emit({ type: 'request.resolved', key, status });
   }
 
-  /** Stores a pending request once; a newer request for the same subject supersedes older pending ones. */
-  private async accept(request: PairingRequest): Promise<void> {
+  /**
+   * Stores a pending request once; a newer request for the same subject supersedes older pending ones. One at a
+   * time: an event and a reconciliation may bring the same request at once, and must not see each other's insert
+   * as an older request to supersede.
+   */
+  private accept(request: PairingRequest): Promise<void> {
+    const run = this.accepting.then(() => this.acceptOnce(request));
+    this.accepting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async acceptOnce(request: PairingRequest): Promise<void> {
     const { log, gatewayId } = this.options;
     const now = this.nowMs();
     const key = this.key(request.kind, request.requestId);
@@ -294,7 +305,11 @@ export class PairingWatcher {
       return;
     }
     for (const older of await this.requests.listByStatus('pending', gatewayId)) {
-      if (older.kind === request.kind && older.request.subjectId === request.subjectId) {
+      if (
+        older.kind === request.kind &&
+        older.request.subjectId === request.subjectId &&
+        older.requestId !== request.requestId
+      ) {
         await this.settle(older.kind, older.requestId, 'superseded', `superseded by request ${request.requestId}`);
       }
     }

@@ -30,6 +30,8 @@ export interface SharedParts {
   /** How alerts name the gateway (one gateway: no name). */
   label: string | undefined;
   reconcileIntervalMs?: number | undefined;
+  /** Replicas share claims: a decider leaves the young claims of other processes alone. */
+  claimsShared?: boolean | undefined;
   supersedeGraceMs?: number | undefined;
   nowMs: () => number;
 }
@@ -75,6 +77,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     isMember: shared.isMember,
     fingerprint: shared.fingerprint,
     log: gatewayLog.child({ component: 'decisions' }),
+    claimsShared: shared.claimsShared,
     nowMs,
   });
   const alerts = new GatewayAlerts({

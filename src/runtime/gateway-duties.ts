@@ -15,7 +15,7 @@ export class GatewayDuties {
     private readonly parts: {
       readonly watcher: PairingWatcher;
       readonly alerts: GatewayAlerts;
-      readonly client: Pick<GatewayClient, 'getStatus'>;
+      readonly client: Pick<GatewayClient, 'getStatus' | 'isConnected'>;
     },
   ) {}
 
@@ -27,6 +27,8 @@ export class GatewayDuties {
   async start(stores: FencedStores): Promise<void> {
     await this.parts.watcher.start(stores);
     this.parts.alerts.start(stores.outbox, this.parts.client.getStatus());
+    // Taken over with the session already up: its hello resync has passed, so catch up with the gateway now.
+    if (this.parts.client.isConnected) void this.parts.watcher.reconcile('background work taken over');
   }
 
   /** Stops at once; events still being stored finish (their writes are refused if the lease is gone). */

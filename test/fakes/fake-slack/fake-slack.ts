@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChatContext } from './chat-methods.js';
 import { Deliveries, type Transport } from './deliveries.js';
 import type { DeliveryHandle } from './delivery-handle.js';
-import { type FailSpec, FaultInjector } from './faults.js';
+import { type FailSpec, FaultInjector, type HeldAnswer } from './faults.js';
 import { FileUploads } from './files.js';
 import { createFakeSlackServer } from './http-server.js';
 import type { InjectionAllowList } from './injection.js';
@@ -161,6 +161,11 @@ export class FakeSlack {
   /** The next `times` calls of a Web API method (or `response_url`) lose their connection without a response. */
   dropNext(method: string, times = 1): void {
     this.faults.dropNext(method, times);
+  }
+
+  /** The next call of a Web API method is applied at once, but its answer waits for `release()`. */
+  holdNext(method: string): HeldAnswer {
+    return this.faults.holdNext(method);
   }
 
   /** How many 429s were answered, for one method or in total. */

@@ -13,9 +13,43 @@ export interface FailSpec {
 
 export type Fault = { readonly kind: 'fail'; readonly spec: FailSpec } | { readonly kind: 'drop' };
 
+/** A call whose answer is held back: Slack has acted on it, the caller is still waiting. */
+export interface HeldAnswer {
+  /** Resolves once the call arrived (and was applied). */
+  readonly arrived: Promise<void>;
+  /** Sends the held answer. */
+  release(): void;
+}
+
+interface Hold extends HeldAnswer {
+  arrive(): void;
+  readonly gate: Promise<void>;
+}
+
 /** Queues faults per target and counts what was served. */
 export class FaultInjector {
   private readonly queued = new Map<FaultTarget, Fault[]>();
+  private readonly holds = new Map<FaultTarget, Hold[]>();
+
+  /** The next call of `target` is applied at once but answered only on `release()` (a slow network, a pause). */
+  holdNext(target: FaultTarget): HeldAnswer {
+    let arrive = () => {};
+    let release = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const hold: Hold = { arrived, arrive, gate, release };
+    this.holds.set(target, [...(this.holds.get(target) ?? []), hold]);
+    return hold;
+  }
+
+  /** Removes and returns the next hold queued for `target`. */
+  takeHold(target: FaultTarget): { arrive(): void; readonly gate: Promise<void> } | undefined {
+    return this.holds.get(target)?.shift();
+  }
   private readonly counts = new Map<string, number>();
 
   /** Makes the next `times` calls of `target` answer with `status`. */

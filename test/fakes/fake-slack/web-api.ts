@@ -81,9 +81,15 @@ export class WebApi {
     const args = parsed.ok ? parsed.args : {};
     const granted: Record<string, string> =
       method === 'apps.connections.open' ? {} : { 'x-oauth-scopes': this.deps.scopes.join(',') };
+    const hold = this.deps.faults.takeHold(method);
     const answer = (status: number, body: JsonObject | undefined, extra: Record<string, string> = {}): void => {
       const headers = { ...granted, ...extra };
       this.deps.store.recordCall({ method, args, httpStatus: status, response: body, atMs: this.deps.store.nowMs() });
+      if (hold) {
+        hold.arrive();
+        void hold.gate.then(() => sendJson(res, status, body ?? {}, headers));
+        return;
+      }
       if (body === undefined) {
         this.deps.faults.count(method, 'drop');
         req.socket.destroy();

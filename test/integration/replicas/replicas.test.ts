@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
+import { createTestDatabase } from '../../support/test-database.js';
+import { APPROVER, CHANNEL } from '../support/bot-harness.js';
+import { type ReplicaSet, startReplicaSet } from './support/replica-set.js';
+
+let set: ReplicaSet | undefined;
+afterEach(async () => {
+  await set?.stop();
+  set = undefined;
+});
+
+/** How many channel messages show each request id (a card or a digest entry). */
+function cardsPerRequest(slack: FakeSlack, requestIds: readonly string[]): number[] {
+  const messages = slack.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? []));
+  return requestIds.map((id) => messages.filter((m) => m.includes(id)).length);
+}
+
+async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The card showing `requestId`, once posted. */
+function cardOf(slack: FakeSlack, requestId: string) {
+  return slack.messages(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(requestId));
+}
+
+async function postedCard(s: ReplicaSet, requestId: string) {
+  return waitFor(
+    () => {
+      const card = cardOf(s.slack, requestId);
+      if (!card) throw new Error('not posted yet');
+      return card;
+    },
+    20_000,
+    `the card of ${requestId}`,
+  );
+}
+
+describe('replicas on PostgreSQL (bot processes)', () => {
+  it('gives every request exactly one card, posted by the one replica holding the lease', async () => {
+    set = await startReplicaSet(3, { databaseUrl: await createTestDatabase('replicas') });
+    const holder = await set.waitForHolder();
+    const ids = Array.from(
+      { length: 8 },
+      (_, i) => set?.gateway.requestNodePairing({ displayName: `n${i}`, commands: ['ollama.models'] }) ?? '',
+    );
+    const slack = set.slack;
+    await waitFor(() => expect(cardsPerRequest(slack, ids)).toEqual(ids.map(() => 1)), 20_000, 'one card per request');
+    const tookOver = set.replicas.filter((r) =>
+      r.logs().some((l) => String(l.msg).startsWith("took over the gateway's background work")),
+    );
+    expect(tookOver.map((r) => r.name)).toEqual([holder.name]);
+    expect(set.slack.failures).toEqual([]);
+  });
+
+  it('decides a click that lands on a replica without the lease, and the holder updates the card', async () => {
+    set = await startReplicaSet(2, { databaseUrl: await createTestDatabase('replicas') });
+    const s = set;
+    const holder = await s.waitForHolder();
+    const other = s.replicas.find((r) => r !== holder);
+    if (!other) throw new Error('no second replica');
+    const requestId = s.gateway.requestNodePairing({ displayName: 'via-other', commands: ['ollama.models'] });
+    const card = await postedCard(s, requestId);
+    const click = await s.slack.action(
+      { channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER },
+      other.target,
+    );
+    expect(click.acked).toBe(true);
+    await waitFor(() => expect(s.gateway.pendingNodeRequests()).toHaveLength(0), 10_000, 'approved at the gateway');
+    expect(s.gateway.callCount('node.pair.approve')).toBe(1);
+    // The non-holder only wrote to the database; the holder hears of it and re-renders the card.
+    await waitFor(
+      () => {
+        const updated = JSON.stringify(s.slack.messages(CHANNEL).find((m) => m.ts === card.ts)?.blocks ?? []);
+        expect(updated).not.toContain('pairing.approve');
+        expect(updated).toContain(`<@${APPROVER}>`);
+      },
+      10_000,
+      'the card updated',
+    );
+    await waitFor(() => expect(s.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1), 10_000, 'one thread reply');
+    expect(s.slack.failures).toEqual([]);
+  });
+
+  it('makes one gateway call for simultaneous clicks on two replicas, and tells the other clicker who decided', async () => {
+    set = await startReplicaSet(2, {
+      databaseUrl: await createTestDatabase('replicas'),
+      env: { OPENCLAW_APPROVERS: `${APPROVER},U0SECOND01` },
+    });
+    const s = set;
+    const [r1, r2] = s.replicas;
+    if (!r1 || !r2) throw new Error('two replicas expected');
+    for (let round = 0; round < 3; round += 1) {
+      const requestId = s.gateway.requestNodePairing({ displayName: `race-${round}`, commands: ['ollama.models'] });
+      const card = await postedCard(s, requestId);
+      const approvesBefore = s.gateway.callCount('node.pair.approve');
+      const before = approvesBefore + s.gateway.callCount('node.pair.reject');
+      const [a, b] = await Promise.all([
+        s.slack.action(
+          { channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER },
+          r1.target,
+        ),
+        s.slack.action(
+          { channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.reject', userId: 'U0SECOND01' },
+          r2.target,
+        ),
+      ]);
+      await waitFor(
+        () =>
+          expect(s.gateway.callCount('node.pair.approve') + s.gateway.callCount('node.pair.reject')).toBe(before + 1),
+        10_000,
+        'one decision at the gateway',
+      );
+      // The winner's card shows the outcome; the other clicker is told, privately, who decided.
+      const approved = s.gateway.callCount('node.pair.approve') > approvesBefore;
+      const [winner, loser] = approved ? [APPROVER, b] : ['U0SECOND01', a];
+      const told = await loser.nextResponse({ timeoutMs: 10_000 });
+      expect(JSON.stringify(told.body)).toContain(`<@${winner}>`);
+      const total = s.gateway.callCount('node.pair.approve') + s.gateway.callCount('node.pair.reject');
+      expect(total - before).toBe(1);
+    }
+    expect(s.slack.failures).toEqual([]);
+  });
+});
