@@ -117,7 +117,11 @@ async function checkPairingChannel(client: WebClient, channel: string, log: Logg
 
 /** PostgreSQL when DATABASE_URL is set (replicas), else SQLite in STATE_DIR (one instance). */
 async function openConfiguredStorage(config: Config, log: Logger): Promise<Storage> {
-  if (config.storage.kind === 'postgres') return openPostgresStorage(config.storage.url, log);
+  if (config.storage.kind === 'postgres') {
+    // A frozen holder's open transaction is ended well within a lease's life, so it cannot delay the take-over.
+    const idleInTransactionMs = Math.max(1_000, Math.floor(config.replicas.leaseTtlMs / 3));
+    return openPostgresStorage(config.storage.url, log, { idleInTransactionMs });
+  }
   await prepareStateDir(config.stateDir);
   return openSqliteStorage(config.stateDir);
 }
@@ -253,7 +257,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     port: config.http.port,
     registry: metrics.registry,
     fallback: httpListener,
-    readiness: () => {
+    readiness: async () => {
       const each = Object.fromEntries(
         gateways.all().map((g) => {
           const s = g.client.getStatus();
@@ -264,7 +268,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       // database is not a condition: while it is down the bot still answers every click and command (saying so).
       return {
         ready: gateways.all().some((g) => g.client.isConnected),
-        detail: { gateways: each, replica: replicaId, duties: coordinator.describe() },
+        detail: {
+          gateways: each,
+          replica: replicaId,
+          duties: coordinator.describe(),
+          ...(storage.health ? { database: await storage.health() } : {}),
+        },
       };
     },
     beforeMetrics: async () => {
@@ -322,6 +331,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await Promise.all(gateways.all().map((g) => g.watcher.idle()));
       await Promise.all(gateways.all().map((g) => g.client.stop()));
       await serverClosed;
+      // Rows kept while the store was unreachable: one last try (they are in the log lines either way).
+      await audit.flush();
       await storage.close();
     },
   };

@@ -203,6 +203,15 @@ export function loadStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.STATE_DIR?.trim() || './data');
 }
 
+/** Where the audit log lives, for `audit`: the database of DATABASE_URL, else STATE_DIR's SQLite file. */
+export function loadStateLocation(
+  env: NodeJS.ProcessEnv = process.env,
+): { readonly kind: 'sqlite'; readonly stateDir: string } | { readonly kind: 'postgres'; readonly url: string } {
+  const url = env.DATABASE_URL?.trim();
+  if (url && isPostgresUrl(url)) return { kind: 'postgres', url };
+  return { kind: 'sqlite', stateDir: loadStateDir(env) };
+}
+
 type Parsed = z.infer<typeof schema>;
 
 function resolveListed(e: Parsed, env: NodeJS.ProcessEnv) {

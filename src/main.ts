@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { AuditEntry } from './audit/audit-entry.js';
 import { formatAuditJson, formatAuditText, parseAuditArgs } from './audit/audit-export.js';
 import { startBot } from './bot.js';
-import { loadConfig, loadStateDir } from './config.js';
+import { loadConfig, loadStateLocation } from './config.js';
 import { formatChecklist, passed, runDoctor } from './doctor/run-doctor.js';
 import { ConfigError, StartupError } from './errors.js';
 import { createLogger } from './logger.js';
+import { PgDatabase } from './storage/postgres/pg-database.js';
+import { schemaVersion } from './storage/postgres/pg-schema.js';
+import { PgAudit } from './storage/postgres/pg-stores.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 
 /** `node dist/main.js doctor`: prints the checklist, exits 1 on any ✗ (⚠ warnings alone exit 0). */
@@ -29,16 +33,39 @@ async function audit(argv: readonly string[]): Promise<void> {
     process.stderr.write(`${parsed.error}\n`);
     process.exit(2);
   }
-  const stateDir = loadStateDir(process.env);
-  if (!existsSync(path.join(stateDir, 'state.db'))) {
-    process.stderr.write(`No audit log: ${path.join(stateDir, 'state.db')} does not exist (is STATE_DIR right?)\n`);
-    process.exit(1);
-  }
-  const storage = openSqliteStorage(stateDir);
-  const rows = await storage.audit.list(Number.MAX_SAFE_INTEGER, parsed.args.sinceMs ?? 0);
-  await storage.close();
+  const rows = await readAudit(loadStateLocation(process.env), parsed.args.sinceMs ?? 0);
   const format = parsed.args.json ? formatAuditJson : formatAuditText;
   process.stdout.write(rows.map((row) => `${format(row)}\n`).join(''));
+}
+
+/** Every audit row since `sinceMs`, from the database (replicas) or STATE_DIR; exits 1 when there is no log. */
+async function readAudit(where: ReturnType<typeof loadStateLocation>, sinceMs: number): Promise<AuditEntry[]> {
+  if (where.kind === 'postgres') {
+    const db = new PgDatabase(where.url, createLogger('silent'), { max: 1 });
+    try {
+      if ((await schemaVersion(db)) === 0) {
+        process.stderr.write(`No audit log: ${db.where} has no schema yet (the bot creates it on start)\n`);
+        process.exit(1);
+      }
+      return await new PgAudit(db).list(Number.MAX_SAFE_INTEGER, sinceMs);
+    } catch (err) {
+      process.stderr.write(`Cannot read the audit log from ${db.where}: ${(err as Error).message}\n`);
+      process.exit(1);
+    } finally {
+      await db.close().catch(() => undefined);
+    }
+  }
+  const file = path.join(where.stateDir, 'state.db');
+  if (!existsSync(file)) {
+    process.stderr.write(`No audit log: ${file} does not exist (is STATE_DIR right?)\n`);
+    process.exit(1);
+  }
+  const storage = openSqliteStorage(where.stateDir);
+  try {
+    return await storage.audit.list(Number.MAX_SAFE_INTEGER, sinceMs);
+  } finally {
+    await storage.close();
+  }
 }
 
 /** Entry point: `node dist/main.js` runs the bot (reading `.env` first when there is one). */

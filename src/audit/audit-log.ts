@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppError, ErrorCode } from '../errors.js';
+import { AppError, ErrorCode, StorageUnavailableError } from '../errors.js';
 import type { AuditStore } from '../storage/ports.js';
 import type { AuditEntry, AuditOutcome } from './audit-entry.js';
 
@@ -11,22 +11,90 @@ export interface AuditIntent {
 
 type NewEntry = Omit<AuditEntry, 'id' | 'atMs' | 'outcome' | 'completedAtMs'>;
 
+/** Finished-action rows kept in memory while the store is unreachable, at most (the oldest go first). */
+const BACKLOG_MAX = 10_000;
+const FLUSH_MIN_MS = 1_000;
+const FLUSH_MAX_MS = 30_000;
+
 /** The audit log: rows in the store and one info log line per audited action (no params: they may hold secrets). */
 export class AuditLog {
+  /** Rows of finished actions that could not be written yet, oldest first, with their own times. */
+  private readonly backlog: AuditEntry[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushFailures = 0;
+
   constructor(
     private readonly store: AuditStore,
     private readonly log: Logger,
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  /** Records a finished action (a refusal, an outside resolution); a failed write is logged at error. */
+  /**
+   * Records a finished action (a refusal, an outside resolution). When the store cannot take it, the row waits in
+   * memory (with its own time) and is written as soon as the store is back.
+   */
   async record(entry: NewEntry & { outcome: Exclude<AuditOutcome, 'intent'> }): Promise<void> {
-    try {
-      await this.store.append({ ...entry, atMs: this.nowMs() });
-    } catch (err) {
-      this.log.error({ err, audit: summary(entry) }, 'could not write an audit row');
-    }
+    const row: AuditEntry = { ...entry, atMs: this.nowMs() };
     this.logLine(entry, entry.outcome, entry.detail);
+    if (this.backlog.length > 0) {
+      this.keep(row);
+      return;
+    }
+    try {
+      await this.store.append(row);
+    } catch (err) {
+      this.log.error({ err, audit: summary(entry) }, 'could not write an audit row; kept until the store is back');
+      this.keep(row);
+    }
+  }
+
+  /** Rows waiting for the store (for /readyz and tests). */
+  get waiting(): number {
+    return this.backlog.length;
+  }
+
+  /** Writes the waiting rows, oldest first; resolves true when none is left. */
+  async flush(): Promise<boolean> {
+    while (this.backlog.length > 0) {
+      const row = this.backlog[0] as AuditEntry;
+      try {
+        await this.store.append(row);
+      } catch {
+        return false;
+      }
+      this.backlog.shift();
+    }
+    return true;
+  }
+
+  private keep(row: AuditEntry): void {
+    if (this.backlog.length >= BACKLOG_MAX) {
+      const dropped = this.backlog.shift();
+      this.log.error(
+        { audit: dropped ? summary(dropped) : undefined },
+        'audit backlog full: the oldest waiting row is only in this log',
+      );
+    }
+    this.backlog.push(row);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    const delayMs = Math.min(FLUSH_MAX_MS, FLUSH_MIN_MS * 2 ** this.flushFailures);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush().then((done) => {
+        if (done) {
+          if (this.flushFailures > 0) this.log.info('audit rows kept during the outage are written');
+          this.flushFailures = 0;
+          return;
+        }
+        this.flushFailures += 1;
+        this.scheduleFlush();
+      });
+    }, delayMs);
+    this.flushTimer.unref();
   }
 
   /**
@@ -39,6 +107,7 @@ export class AuditLog {
       id = await this.store.append({ ...entry, atMs: this.nowMs(), outcome: 'intent' });
     } catch (err) {
       this.log.error({ err, audit: summary(entry) }, 'could not write an audit intent; the action is refused');
+      if (err instanceof StorageUnavailableError) throw err;
       throw new AppError(ErrorCode.AUDIT_UNAVAILABLE, 'the audit log cannot be written', { cause: err });
     }
     let done = false;

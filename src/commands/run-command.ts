@@ -1,6 +1,6 @@
 import { AUDIT_UNAVAILABLE_MESSAGE } from '../audit/audit-log.js';
-import { AppError, ErrorCode, GatewayClosedError } from '../errors.js';
-import { describeGatewayError } from '../slack/decision-notes.js';
+import { AppError, ErrorCode, GatewayClosedError, StorageUnavailableError } from '../errors.js';
+import { describeGatewayError, STORAGE_UNAVAILABLE_MESSAGE } from '../slack/decision-notes.js';
 import { auditRefusal } from './audited.js';
 import { type Answer, type CommandDeps, checkAccess, resolveTiers } from './command-context.js';
 import type { CommandHandler } from './handlers/handler.js';
@@ -42,6 +42,10 @@ export async function runCommand(deps: CommandDeps, text: string, userId: string
 export function describeFailure(deps: CommandDeps, err: unknown): Answer {
   if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)
     return renderError(AUDIT_UNAVAILABLE_MESSAGE);
+  if (err instanceof StorageUnavailableError) {
+    deps.log.warn({ err }, 'a slash command found the database unreachable');
+    return renderError(STORAGE_UNAVAILABLE_MESSAGE);
+  }
   if (err instanceof GatewayClosedError) {
     const down = deps.gateways.all().find((g) => !g.client.isConnected);
     if (down) return renderGatewayDown(down.client.getStatus(), deps.gateways.label(down.id));

@@ -3,6 +3,7 @@ import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
 import type { Logger } from '../logger.js';
+import type { IdentityStore } from '../storage/ports.js';
 import { FileIdentityStore } from '../storage/sqlite/file-identities.js';
 import { type CheckResult, fail, ok, warn } from './checklist.js';
 
@@ -25,11 +26,15 @@ function firstOutcome(client: GatewayClient): Promise<'connected' | 'paused' | '
 }
 
 /** Every gateway: handshake, scopes, operator.admin; names carry the gateway id when there are several. */
-export async function checkGateways(config: Config, log: Logger): Promise<CheckResult[]> {
+export async function checkGateways(
+  config: Config,
+  log: Logger,
+  identities: IdentityStore = new FileIdentityStore(config.stateDir),
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const gateway of config.gateways) {
     const named = config.gateways.length > 1;
-    for (const r of await checkGateway(config, gateway, log)) {
+    for (const r of await checkGateway(identities, gateway, log)) {
       results.push(named ? { ...r, name: `${r.name} (${gateway.id})` } : r);
     }
   }
@@ -37,8 +42,9 @@ export async function checkGateways(config: Config, log: Logger): Promise<CheckR
 }
 
 /** One gateway: handshake (with the reason and fix when it fails), granted scopes, operator.admin. */
-async function checkGateway(config: Config, gateway: GatewayConfig, log: Logger): Promise<CheckResult[]> {
-  const identity = await DeviceIdentity.loadOrCreate(new FileIdentityStore(config.stateDir), gateway.id);
+async function checkGateway(identities: IdentityStore, gateway: GatewayConfig, log: Logger): Promise<CheckResult[]> {
+  // The bot's own device (STATE_DIR, or the database for replicas): what the gateway approves is what the bot uses.
+  const identity = await DeviceIdentity.loadOrCreate(identities, gateway.id);
   const client = new GatewayClient({
     url: gateway.url,
     auth: gateway.auth,

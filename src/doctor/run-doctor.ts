@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type CheckResult, fail, ok } from './checklist.js';
+import { checkDatabase } from './database-checks.js';
 import { checkGateways } from './gateway-checks.js';
 import { checkAccessLists, checkSlack } from './slack-checks.js';
 
@@ -21,9 +22,15 @@ export async function runDoctor(env: NodeJS.ProcessEnv, log: Logger): Promise<Ch
   }
   const results: CheckResult[] = [ok('configuration', 'all variables valid')];
   results.push(...checkAccessLists(config));
-  results.push(await checkStateDir(config));
-  results.push(...(await checkSlack(config, log)));
-  results.push(...(await checkGateways(config, log)));
+  const database = await checkDatabase(config, log);
+  try {
+    if (config.storage.kind === 'sqlite') results.push(await checkStateDir(config));
+    results.push(...database.results);
+    results.push(...(await checkSlack(config, log)));
+    results.push(...(await checkGateways(config, log, database.identities)));
+  } finally {
+    await database.close();
+  }
   return results;
 }
 

@@ -5,7 +5,9 @@ import type { Registry } from 'prom-client';
 export interface HealthServerOptions {
   port: number;
   /** Readiness (the bot only starts once Slack auth succeeded, so this is the gateway session); `detail` explains a "no". */
-  readiness: () => { ready: boolean; detail: Record<string, unknown> };
+  readiness: () =>
+    | { ready: boolean; detail: Record<string, unknown> }
+    | Promise<{ ready: boolean; detail: Record<string, unknown> }>;
   registry: Registry;
   /** HTTP mode: Bolt's listener for everything else (`/slack/events`). */
   fallback?: http.RequestListener | undefined;
@@ -45,7 +47,7 @@ export class HealthServer {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true });
     if (req.method === 'GET' && path === '/readyz') {
-      const { ready, detail } = this.options.readiness();
+      const { ready, detail } = await this.options.readiness();
       return send(res, ready ? 200 : 503, { ready, ...detail });
     }
     if (req.method === 'GET' && path === '/metrics') {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditIntent, AuditLog } from '../audit/audit-log.js';
-import { AppError, ErrorCode, type GatewayRequestError, isGatewayError } from '../errors.js';
+import { AppError, ErrorCode, type GatewayRequestError, isGatewayError, StorageUnavailableError } from '../errors.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
 import { type DecisionClaim, keyString, type RequestKey, type Storage } from '../storage/ports.js';
@@ -30,7 +30,9 @@ export type DecisionResult =
   | { outcome: 'unknown' }
   | { outcome: 'already'; record: RequestRecord; claim?: DecisionClaim | undefined }
   | { outcome: 'changed'; record: RequestRecord | undefined; reason: ChangeReason }
-  | { outcome: 'failed'; record: RequestRecord; failure: DecisionFailure };
+  | { outcome: 'failed'; record: RequestRecord; failure: DecisionFailure }
+  /** The gateway applied it, but the store could not record it (unreachable): the card catches up when it is back. */
+  | { outcome: 'unrecorded'; record: RequestRecord; decision: 'approve' | 'reject' };
 
 export interface AccessLists {
   readonly approvers: readonly string[];
@@ -72,6 +74,8 @@ export class PairingDecider {
   private readonly nowMs: () => number;
   /** Claims being executed right now in this process (resumeClaims leaves them alone). */
   private readonly inflight = new Set<string>();
+  /** Claims given up before their gateway call (the store failed), being released as soon as it is back. */
+  private readonly abandoned = new Set<string>();
 
   constructor(private readonly options: PairingDeciderOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -130,6 +134,13 @@ export class PairingDecider {
       await this.audit(input, record, 'already', `claimed by ${claimed.existing.userId}`);
       return { outcome: 'already', record, claim: claimed.existing };
     }
+    // Another click (here or on another replica) may have decided and released its claim since the read above.
+    const fresh = await storage.requests.get(input);
+    if (fresh && fresh.status !== 'pending') {
+      await storage.claims.release(claim);
+      await this.audit(input, fresh, 'already', `already ${fresh.status}`);
+      return { outcome: 'already', record: fresh };
+    }
     return this.execute(claim, record);
   }
 
@@ -140,7 +151,7 @@ export class PairingDecider {
   async resumeClaims(): Promise<void> {
     const { storage, gatewayId } = this.options;
     for (const claim of await storage.claims.list(gatewayId)) {
-      if (this.inflight.has(keyString(claim))) continue;
+      if (this.inflight.has(keyString(claim)) || this.abandoned.has(keyString(claim))) continue;
       if (this.options.claimsShared && this.nowMs() - claim.claimedAtMs < SHARED_CLAIM_IN_FLIGHT_MS) continue;
       const record = await storage.requests.get(claim);
       if (record?.status !== 'pending') {
@@ -154,19 +165,49 @@ export class PairingDecider {
   private async execute(claim: DecisionClaim, record: RequestRecord, resumed = false): Promise<DecisionResult> {
     const id = keyString(claim);
     this.inflight.add(id);
-    let intent: AuditIntent | undefined;
+    try {
+      const prepared = await this.prepare(claim, record, resumed);
+      if ('done' in prepared) return prepared.done;
+      try {
+        await this.callGateway(claim);
+      } catch (err) {
+        return await this.onGatewayError(claim, record, err, prepared.intent);
+      }
+      try {
+        return await this.applied(claim, record, prepared.intent);
+      } catch (err) {
+        if (!(err instanceof StorageUnavailableError)) throw err;
+        // The claim stays: the next reconciliation after the store is back finds the outcome and records it.
+        this.options.log.warn(
+          { err, requestId: claim.requestId },
+          'decision applied at the gateway but not recorded yet',
+        );
+        return { outcome: 'unrecorded', record, decision: claim.decision };
+      }
+    } finally {
+      this.inflight.delete(id);
+    }
+  }
+
+  /** Everything before the gateway call: the request as it is now, today's authority, the audit intent. */
+  private async prepare(
+    claim: DecisionClaim,
+    record: RequestRecord,
+    resumed: boolean,
+  ): Promise<{ done: DecisionResult } | { intent: AuditIntent }> {
     try {
       const current = await readPendingRequest(this.options.gateway, claim.kind, claim.requestId, this.nowMs());
-      if (!current && resumed) return await this.settleUnknown(claim, record);
-      if (current && resumed && this.nowMs() - claim.claimedAtMs > CLAIM_MAX_AGE_MS)
-        return await this.fail(
-          claim,
-          record,
-          { code: 'dropped-stale', decision: claim.decision, claimedAtMs: claim.claimedAtMs },
-          true,
-        );
+      if (!current && resumed) return { done: await this.settleUnknown(claim, record) };
+      if (current && resumed && this.nowMs() - claim.claimedAtMs > CLAIM_MAX_AGE_MS) {
+        const failure: DecisionFailure = {
+          code: 'dropped-stale',
+          decision: claim.decision,
+          claimedAtMs: claim.claimedAtMs,
+        };
+        return { done: await this.fail(claim, record, failure, true) };
+      }
       if (!current || this.options.fingerprint(current) !== claim.fingerprint)
-        return await this.onChanged(claim, current);
+        return { done: await this.onChanged(claim, current) };
       if (resumed) {
         // A resumed claim runs on today's authority: the clicker must still be allowed to decide the current request.
         const allowed = await this.authorize(claim.userId, current);
@@ -178,24 +219,42 @@ export class PairingDecider {
             refusal: allowed.refusal,
           };
           await this.fail(claim, record, failure, true);
-          return { outcome: 'refused', refusal: allowed.refusal };
+          return { done: { outcome: 'refused', refusal: allowed.refusal } };
         }
       }
-      intent = await this.options.audit.begin({
+      const intent = await this.options.audit.begin({
         ...this.auditTarget(claim, record),
         detail: resumed ? 'resumed' : undefined,
       });
-      await this.callGateway(claim);
+      return { intent };
     } catch (err) {
+      if (err instanceof StorageUnavailableError) {
+        // Nothing reached the gateway, and the clicker is told so: the claim must not be finished later.
+        this.abandon(claim);
+        throw err;
+      }
       if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE) {
         await this.options.storage.claims.release(claim);
-        return { outcome: 'failed', record, failure: { code: 'audit-unavailable' } };
+        return { done: { outcome: 'failed', record, failure: { code: 'audit-unavailable' } } };
       }
-      return await this.onGatewayError(claim, record, err, intent);
-    } finally {
-      this.inflight.delete(id);
+      return { done: await this.onGatewayError(claim, record, err, undefined) };
     }
-    return this.applied(claim, record, intent);
+  }
+
+  /**
+   * Releases a claim whose decision was given up before the gateway call (the store failed); while the store stays
+   * unreachable it keeps trying, and resumeClaims leaves the claim alone meanwhile.
+   */
+  private abandon(claim: DecisionClaim, attempt = 0): void {
+    const id = keyString(claim);
+    this.abandoned.add(id);
+    this.options.storage.claims.release(claim).then(
+      () => this.abandoned.delete(id),
+      () => {
+        const delayMs = Math.min(15_000, 500 * 2 ** attempt);
+        setTimeout(() => this.abandon(claim, attempt + 1), delayMs).unref();
+      },
+    );
   }
 
   private async callGateway(claim: DecisionClaim): Promise<void> {

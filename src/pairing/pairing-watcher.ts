@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
+import { StorageUnavailableError } from '../errors.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import {
   DevicePairRequestSchema,
@@ -40,6 +41,10 @@ export interface PairingWatcherOptions {
 /** Default of {@link PairingWatcherOptions.supersedeGraceMs}. */
 export const SUPERSEDE_GRACE_MS = 1_500;
 
+/** Reconciliation retries while the store is unreachable: 1 s, doubling to 15 s. */
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
+
 /** Allowed difference between the gateway's clock and ours when comparing approval times. */
 const APPROVAL_CLOCK_SKEW_MS = 60_000;
 
@@ -50,6 +55,8 @@ export class PairingWatcher {
   private paired = new Map<string, PairedNode>();
   private reconciling: Promise<void> = Promise.resolve();
   private accepting: Promise<void> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retries = 0;
   /** Events are handled one at a time, in order (they are stored with awaits in between). */
   private handling: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -89,6 +96,7 @@ export class PairingWatcher {
         .then(() => handle(payload))
         .catch((err: unknown) => {
           this.options.log.error({ err }, 'could not store a pairing event; the next reconciliation catches up');
+          if (err instanceof StorageUnavailableError) this.retrySoon();
         });
     };
     this.unsubscribe.push(
@@ -117,6 +125,8 @@ export class PairingWatcher {
   stop(): void {
     this.active = false;
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     for (const t of this.deferred.values()) clearTimeout(t);
     this.deferred.clear();
     for (const off of this.unsubscribe.splice(0)) off();
@@ -176,8 +186,27 @@ export class PairingWatcher {
       log.debug({ reason, nodes: nodes.pending.length, devices: devices.pending.length }, 'pairing state reconciled');
       await this.options.onReconciled?.();
     } catch (err) {
-      log.warn({ err, reason }, 'pairing reconciliation failed; will retry on the next resync or timer');
+      const store = err instanceof StorageUnavailableError;
+      log.warn(
+        { err, reason },
+        `pairing reconciliation failed; ${store ? 'retrying soon' : 'will retry on the next resync or timer'}`,
+      );
+      if (store) this.retrySoon();
     }
+  }
+
+  /** The store was unreachable: reconcile again shortly (backing off), so what happened meanwhile is caught up. */
+  private retrySoon(): void {
+    if (this.retryTimer || !this.running) return;
+    const delayMs = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.retries);
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.reconcile('the store was unreachable').then(() => {
+        if (!this.retryTimer) this.retries = 0;
+      });
+    }, delayMs);
+    this.retryTimer.unref();
   }
 
   /** A request vanished from the gateway without an event we saw: settle its card from the paired lists. */

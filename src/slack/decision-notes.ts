@@ -82,5 +82,11 @@ export function describeResult(result: DecisionResult): string | undefined {
       return `Not applied: ${escapeMrkdwn(describeChange(result.reason))}. The card shows what is current.`;
     case 'failed':
       return `Not applied: ${escapeMrkdwn(describeFailure(result.failure))}`;
+    case 'unrecorded':
+      return `The gateway applied your ${result.decision}, but the bot's database is unreachable, so the card cannot show it yet; it will once the database is back.`;
   }
 }
+
+/** The note for a click or command that found the database unreachable before it changed anything. */
+export const STORAGE_UNAVAILABLE_MESSAGE =
+  "The bot's database is unreachable right now, so nothing was done and nothing was sent to the gateway. Try again in a minute; if it lasts, the operators should check the database (see /readyz and the bot's logs).";

@@ -205,6 +205,8 @@ export interface Storage {
   /** Only storages several processes can share have leases and notices (PostgreSQL; memory, for tests). */
   readonly leases?: LeaseStore | undefined;
   readonly notices?: WorkNotices | undefined;
+  /** A storage on a server says whether it answers now (for /readyz); an embedded one has nothing to say. */
+  health?(): Promise<{ readonly reachable: boolean; readonly detail: string }>;
   close(): Promise<void>;
 }
 

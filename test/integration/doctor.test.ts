@@ -6,9 +6,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeGateway } from '../fakes/fake-gateway/fake-gateway.js';
 import { FakeSlack } from '../fakes/fake-slack/fake-slack.js';
+import { createTestDatabase } from '../support/test-database.js';
 import { ADMIN, CHANNEL, MANIFEST_SCOPES, SECRETS, TEAM } from './support/bot-harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -101,6 +103,40 @@ describe('doctor (its own process)', () => {
       expect(stdout).toContain(`✓ ${name}`);
     }
     expect(code).toBe(0);
+  });
+
+  it('checks the database on PostgreSQL: reachable, schema current, who holds each lease; uses the bot device', async () => {
+    const { env } = await setup();
+    const databaseUrl = await createTestDatabase('doctor');
+    const fresh = await runDoctor({ ...env, DATABASE_URL: databaseUrl });
+    expect(fresh.stdout).toContain('✓ database reachable: postgres://postgres@127.0.0.1');
+    expect(fresh.stdout).toMatch(/✓ database schema: was version 0; applied 1; now 1/);
+    expect(fresh.stdout).toMatch(/⚠ lease holder: no replica holds the lease now/);
+    expect(fresh.stdout).not.toContain('STATE_DIR writable');
+    expect(fresh.stdout).toContain('✓ gateway handshake');
+    expect(fresh.code).toBe(0);
+    // The doctor's device is the one the bot will use: it lives in the database, not in STATE_DIR.
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM identities');
+      expect(Number(rows[0]?.n)).toBe(1);
+      await db.query(
+        `INSERT INTO leases (name, holder, epoch, expires_at, acquired_at)
+         VALUES ('gateway:default', 'replica-7', 3, clock_timestamp() + interval '30 seconds', clock_timestamp())`,
+      );
+    } finally {
+      await db.end();
+    }
+    const again = await runDoctor({ ...env, DATABASE_URL: databaseUrl });
+    expect(again.stdout).toMatch(/✓ database schema: version 1, current/);
+    expect(again.stdout).toMatch(/✓ lease holder: replica-7 \(epoch 3, \d+ s left\)/);
+    const closed = await closedPort();
+    const down = await runDoctor({ ...env, DATABASE_URL: `postgres://bot:s3cret-pw@127.0.0.1:${closed}/x` });
+    expect(down.stdout).toContain(`✗ database reachable: postgres://bot@127.0.0.1:${closed}/x`);
+    expect(down.stdout).toContain('fix: check DATABASE_URL');
+    expect(down.stdout).not.toContain('s3cret-pw');
+    expect(down.code).toBe(1);
   });
 
   it('says the gateway is not reachable (closed port) and exits 1, instead of printing nothing', async () => {

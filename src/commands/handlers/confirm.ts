@@ -1,5 +1,5 @@
 import { AUDIT_UNAVAILABLE_MESSAGE } from '../../audit/audit-log.js';
-import { AppError, ErrorCode } from '../../errors.js';
+import { AppError, ErrorCode, StorageUnavailableError } from '../../errors.js';
 import type { GatewayRuntime } from '../../runtime/gateways.js';
 import { DEFAULT_GATEWAY } from '../../storage/ports.js';
 import { auditRefusal, nodeTarget, runAudited } from '../audited.js';
@@ -48,6 +48,7 @@ export async function confirmAction(deps: CommandDeps, id: string, userId: strin
   } catch (err) {
     if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)
       return renderError(AUDIT_UNAVAILABLE_MESSAGE);
+    if (err instanceof StorageUnavailableError) throw err;
     return renderError(
       `Could not ${stored.action} on the node: ${err instanceof Error ? err.message : 'unknown error'}`,
     );

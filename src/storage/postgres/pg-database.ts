@@ -4,7 +4,7 @@ import { LeaseLostError, StorageUnavailableError } from '../../errors.js';
 import type { Lease } from '../ports.js';
 
 /** SQLSTATE classes and codes that mean "the server is not there right now", not "the statement is wrong". */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '25P03', '55P03']);
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|the database system is/i;
 
@@ -41,7 +41,7 @@ export class PgDatabase {
   constructor(
     readonly url: string,
     private readonly log: Logger,
-    options: { readonly max?: number } = {},
+    options: { readonly max?: number; readonly idleInTransactionMs?: number } = {},
   ) {
     this.where = describeDatabaseUrl(url);
     this.pool = new pg.Pool({
@@ -52,6 +52,11 @@ export class PgDatabase {
       // A statement that hangs (a lock, a server that stopped answering) fails instead of holding a click.
       query_timeout: 15_000,
       application_name: 'openclaw-slack-ops',
+      // A process frozen inside a transaction (a pause, a stopped VM) must not hold the lease row's lock, and so
+      // the take-over, for longer than this: the server ends its session.
+      idle_in_transaction_session_timeout: options.idleInTransactionMs ?? 5_000,
+      // Nobody waits on a lock forever: the statement fails, and its caller retries.
+      lock_timeout: 3_000,
     });
     // An idle client whose server went away emits here; without a listener that would end the process.
     this.pool.on('error', (err) => this.log.warn({ err: { message: err.message } }, 'PostgreSQL connection lost'));

@@ -23,9 +23,12 @@ export interface PostgresStorage extends Storage {
 export async function openPostgresStorage(
   url: string,
   log: Logger,
-  options: { readonly poolSize?: number } = {},
+  options: { readonly poolSize?: number; readonly idleInTransactionMs?: number } = {},
 ): Promise<PostgresStorage> {
-  const db = new PgDatabase(url, log.child({ component: 'postgres' }), { max: options.poolSize });
+  const db = new PgDatabase(url, log.child({ component: 'postgres' }), {
+    max: options.poolSize,
+    idleInTransactionMs: options.idleInTransactionMs,
+  });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied, database: db.where }, 'PostgreSQL schema migrated');
@@ -56,6 +59,14 @@ export async function openPostgresStorage(
     identities: new PgIdentityStore(db),
     leases: new PgLeases(db),
     notices,
+    health: async () => {
+      try {
+        await db.query('SELECT 1');
+        return { reachable: true, detail: db.where };
+      } catch (err) {
+        return { reachable: false, detail: err instanceof Error ? err.message : String(err) };
+      }
+    },
     close: async () => {
       await notices.close();
       await db.close();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
 import { createTestDatabase } from '../../support/test-database.js';
-import { APPROVER, CHANNEL } from '../support/bot-harness.js';
+import { APPROVER, CHANNEL, SCOPES_WITH_HISTORY } from '../support/bot-harness.js';
 import { type ReplicaSet, startReplicaSet } from './support/replica-set.js';
 
 let set: ReplicaSet | undefined;
@@ -57,6 +57,23 @@ describe('replicas on PostgreSQL (bot processes)', () => {
     );
     const slack = set.slack;
     await waitFor(() => expect(cardsPerRequest(slack, ids)).toEqual(ids.map(() => 1)), 20_000, 'one card per request');
+    // One device for the deployment: every replica's session signs with the identity kept in the database.
+    const devices = new Set(
+      set.gateway.received
+        .filter((r) => r.method === 'connect')
+        .map((r) => (r.params as { device?: { id?: string } }).device?.id),
+    );
+    expect(devices.size).toBe(1);
+    for (const replica of set.replicas) expect(replica.process.output()).not.toMatch(/PRIVATE KEY|privateKeyPem/);
+    const metrics = await (await fetch(`http://127.0.0.1:${holder.port}/metrics`)).text();
+    expect(metrics).toMatch(/openclaw_lease_held\{gateway="default"\} 1/);
+    expect(metrics).toMatch(/openclaw_lease_takeovers_total\{gateway="default"\} 1/);
+    const ready = (await (await fetch(`http://127.0.0.1:${holder.port}/readyz`)).json()) as Record<string, unknown>;
+    expect(ready).toMatchObject({
+      replica: holder.name,
+      duties: { default: { duties: true } },
+      database: { reachable: true },
+    });
     const tookOver = set.replicas.filter((r) =>
       r.logs().some((l) => String(l.msg).startsWith("took over the gateway's background work")),
     );
@@ -130,6 +147,67 @@ describe('replicas on PostgreSQL (bot processes)', () => {
       const total = s.gateway.callCount('node.pair.approve') + s.gateway.callCount('node.pair.reject');
       expect(total - before).toBe(1);
     }
+    expect(s.slack.failures).toEqual([]);
+  });
+
+  it('loses nothing and posts nothing twice when the holder is killed during a burst, and another takes over in time', async () => {
+    set = await startReplicaSet(3, { databaseUrl: await createTestDatabase('replicas'), scopes: SCOPES_WITH_HISTORY });
+    const s = set;
+    const holder = await s.waitForHolder();
+    const file = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        s.gateway.requestNodePairing({ displayName: `${prefix}-${i}`, commands: ['ollama.models'] }),
+      );
+    const first = file('before', 12);
+    await waitFor(() => expect(cardsPerRequest(s.slack, first).some((n) => n > 0)).toBe(true), 20_000, 'a first card');
+    const killedAt = Date.now();
+    await holder.process.end('SIGKILL');
+    const during = file('during', 12);
+    const successor = await s.waitForHolder({ not: holder, timeoutMs: 15_000 });
+    const takeoverMs = Date.now() - killedAt;
+    const after = file('after', 6);
+    const all = [...first, ...during, ...after];
+    await waitFor(
+      () => expect(cardsPerRequest(s.slack, all)).toEqual(all.map(() => 1)),
+      30_000,
+      'one card per request',
+    );
+    // The lease ran out (TTL 2 s) and a replica retrying every ~270 ms took it: within TTL + 3 s.
+    expect(takeoverMs).toBeLessThan(2_000 + 3_000);
+    expect(successor.logs().some((l) => String(l.msg).startsWith("took over the gateway's background work"))).toBe(
+      true,
+    );
+    expect(s.slack.failures).toEqual([]);
+  });
+
+  it('lets a holder that was paused past its lease post nothing when it wakes up', async () => {
+    set = await startReplicaSet(2, { databaseUrl: await createTestDatabase('replicas'), scopes: SCOPES_WITH_HISTORY });
+    const s = set;
+    const holder = await s.waitForHolder();
+    // The holder's next post reaches Slack but its answer is held: the holder is stopped in the middle of a pass,
+    // with more cards of the same batch still to post.
+    const held = s.slack.holdNext('chat.postMessage');
+    const ids = [0, 1, 2].map((i) =>
+      s.gateway.requestNodePairing({ displayName: `paused-${i}`, commands: ['ollama.models'] }),
+    );
+    await held.arrived;
+    holder.process.signal('SIGSTOP');
+    const successor = await s.waitForHolder({ not: holder, timeoutMs: 15_000 });
+    // The successor adopts the card that reached Slack (it checks history first) and posts the others.
+    await waitFor(() => expect(cardsPerRequest(s.slack, ids)).toEqual([1, 1, 1]), 20_000, 'one card per request');
+    expect(successor.logs().some((l) => String(l.msg).startsWith("took over the gateway's background work"))).toBe(
+      true,
+    );
+    await s.waitForSlackWork();
+    const writes = () =>
+      s.slack.calls().filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update').length;
+    const before = writes();
+    holder.process.signal('SIGCONT');
+    held.release();
+    await holder.waitForLog((l) => String(l.msg).startsWith("stopped the gateway's background work"), 10_000);
+    await holder.waitForLog((l) => l.msg === 'delivery pass ended: the gateway passed to another replica', 10_000);
+    expect(writes()).toBe(before);
+    expect(cardsPerRequest(s.slack, ids)).toEqual([1, 1, 1]);
     expect(s.slack.failures).toEqual([]);
   });
 });

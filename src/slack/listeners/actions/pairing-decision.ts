@@ -2,6 +2,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../../../audit/audit-log.js';
+import { StorageUnavailableError } from '../../../errors.js';
+import type { DecisionResult } from '../../../pairing/decider.js';
 import type { Gateways } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import {
@@ -11,7 +13,7 @@ import {
   parseDecisionValue,
   REJECT_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
-import { describeResult } from '../../decision-notes.js';
+import { describeResult, STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
 import { respondReliably } from '../../respond-reliably.js';
 import type { ReviewModals } from '../../review-modals.js';
 
@@ -91,7 +93,25 @@ async function decideAndTell(
     return;
   }
   const key: RequestKey = { gateway: value.g, kind: value.k, requestId: value.r };
-  const result = await runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision });
+  let result: DecisionResult;
+  try {
+    result = await runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision });
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    deps.log.warn({ err, requestId: key.requestId }, 'a decision click found the database unreachable');
+    // Kept by the audit log until the database is back.
+    await deps.audit.record({
+      actor: origin.userId,
+      action: `pairing.${decision}`,
+      gateway: key.gateway,
+      target: `request:${key.requestId.slice(0, 128)}`,
+      requestId: key.requestId,
+      outcome: 'failed',
+      detail: 'database unreachable; nothing was sent to the gateway',
+    });
+    await tell(deps, origin, undefined, STORAGE_UNAVAILABLE_MESSAGE);
+    return;
+  }
   await deps.syncCards().catch(() => undefined);
   await tell(deps, origin, key, describeResult(result));
 }

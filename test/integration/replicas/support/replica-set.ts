@@ -50,6 +50,10 @@ export interface ReplicaSet {
   start(name: string, env?: Record<string, string>): Promise<Replica>;
   /** The replica holding the lease of `gateway` now (by the database), if any. */
   holder(gateway?: string): Promise<Replica | undefined>;
+  /** Runs SQL on the replicas' database (tests read the audit and the leases directly). */
+  query<R extends object>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Waits until nothing is waiting for Slack (no card to post or update, no queued message), by the database. */
+  waitForSlackWork(timeoutMs?: number): Promise<void>;
   /** Waits until some replica holds the lease (other than `not`), and returns it. */
   waitForHolder(options?: { readonly not?: Replica; readonly timeoutMs?: number }): Promise<Replica>;
   stop(): Promise<void>;
@@ -170,6 +174,20 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions)
         if (found && found !== not && !found.process.hasExited()) return found;
         if (Date.now() > deadline) throw new Error(`no replica took the lease within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async query<R extends object>(sql: string, params: unknown[] = []) {
+      return (await db.query<R>(sql, params)).rows;
+    },
+    async waitForSlackWork(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await db.query<{ waiting: string }>(
+          'SELECT (SELECT count(*) FROM requests WHERE dirty) + (SELECT count(*) FROM outbox) AS waiting',
+        );
+        if (Number(rows[0]?.waiting) === 0) return;
+        if (Date.now() > deadline) throw new Error(`Slack work still waiting after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
       }
     },
     async stop() {

@@ -1,0 +1,117 @@
+/**
+ * PostgreSQL itself restarted under load, with two bot processes on it: clicks and commands during the outage
+ * are answered with a clear message and do nothing; requests filed meanwhile are not lost; everything catches up
+ * (cards, a decision) once the server is back. The server here is this file's own (the run's shared one stays up).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
+import { type PostgresServer, startPostgres } from '../../support/postgres-server.js';
+import { APPROVER, CHANNEL } from '../support/bot-harness.js';
+import { type ReplicaSet, startReplicaSet } from './support/replica-set.js';
+
+let server: PostgresServer;
+let set: ReplicaSet | undefined;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server?.destroy();
+});
+afterEach(async () => {
+  await set?.stop();
+  set = undefined;
+});
+
+function cardsPerRequest(slack: FakeSlack, requestIds: readonly string[]): number[] {
+  const messages = slack.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? []));
+  return requestIds.map((id) => messages.filter((m) => m.includes(id)).length);
+}
+
+async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('PostgreSQL restarted under load', () => {
+  it('answers clicks and commands clearly while it is down, loses no request, and catches up when it is back', async () => {
+    set = await startReplicaSet(2, { databaseUrl: await server.createDatabase('restart') });
+    const s = set;
+    const holder = await s.waitForHolder();
+    const other = s.replicas.find((r) => r !== holder);
+    if (!other) throw new Error('two replicas expected');
+    const file = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        s.gateway.requestNodePairing({ displayName: `${prefix}-${i}`, commands: ['ollama.models'] }),
+      );
+    const before = file('before', 2);
+    await waitFor(() => expect(cardsPerRequest(s.slack, before)).toEqual([1, 1]), 20_000, 'cards before the outage');
+    const card = s.slack.messages(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(before[0] ?? '-'));
+    if (!card) throw new Error('no card');
+
+    await server.stop();
+    const during = file('during', 3);
+    for (const replica of [holder, other]) {
+      const click = await s.slack.action(
+        { channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER },
+        replica.target,
+      );
+      expect(click.acked).toBe(true);
+      const told = await click.nextResponse({ timeoutMs: 20_000 });
+      expect(JSON.stringify(told.body)).toMatch(/database is unreachable.*nothing was done/);
+      const pending = await s.slack.sendCommand(
+        { text: 'pending', user_id: APPROVER, channel_id: CHANNEL },
+        replica.target,
+      );
+      expect(pending.acked).toBe(true);
+      expect(JSON.stringify((await pending.nextResponse({ timeoutMs: 20_000 })).body)).toMatch(
+        /database is unreachable/,
+      );
+    }
+    expect(s.gateway.callCount('node.pair.approve')).toBe(0);
+    // Still ready (clicks are answered), and saying why nothing is done.
+    const ready = await fetch(`http://127.0.0.1:${other.port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, replica: other.name, database: { reachable: false } });
+
+    await server.start();
+    const after = file('after', 2);
+    const all = [...before, ...during, ...after];
+    await waitFor(
+      () => expect(cardsPerRequest(s.slack, all)).toEqual(all.map(() => 1)),
+      40_000,
+      'one card per request',
+    );
+    const click = await s.slack.action(
+      { channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: APPROVER },
+      other.target,
+    );
+    expect(click.acked).toBe(true);
+    await waitFor(
+      () => expect(s.gateway.callCount('node.pair.approve')).toBe(1),
+      20_000,
+      'the approval after recovery',
+    );
+    // The clicks of the outage are in the audit log too (kept in memory, written once the store was back).
+    await waitFor(
+      async () => {
+        const rows = await s.query<{ n: string }>(
+          "SELECT count(*) AS n FROM audit WHERE detail = 'database unreachable; nothing was sent to the gateway'",
+        );
+        expect(Number(rows[0]?.n)).toBe(2);
+      },
+      20_000,
+      'the outage clicks audited',
+    );
+    await s.waitForSlackWork(20_000);
+    expect(s.slack.failures).toEqual([]);
+  });
+});
