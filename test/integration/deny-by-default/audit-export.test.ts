@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../support/test-database.js';
 import { ADMIN, CHANNEL, type Harness, STRANGER, startHarness } from '../support/bot-harness.js';
 
 const run = promisify(execFile);
@@ -20,9 +21,13 @@ const INVOKER = 'U0INVOKER1';
 
 /** Runs `main.ts audit …` as its own process, the way an operator (or a SIEM shipper) would. */
 async function exportAudit(stateDir: string, ...args: string[]) {
+  return exportWith({ STATE_DIR: stateDir }, ...args);
+}
+
+async function exportWith(env: Record<string, string>, ...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', 'src/main.ts', 'audit', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', STATE_DIR: stateDir },
+    env: { PATH: process.env.PATH ?? '', ...env },
   }).catch((err: { code: number; stdout: string; stderr: string }) => err);
 }
 
@@ -85,5 +90,21 @@ describe('the audit export', () => {
     expect(shown).toContain('file.fetch');
     expect(shown).toContain('refused');
     expect(h.slack.violations).toEqual([]);
+  });
+
+  it('reads the shared database when DATABASE_URL is set (replicas), and says when it has no schema yet', async () => {
+    const databaseUrl = await createTestDatabase('audit');
+    const empty = await exportWith({ DATABASE_URL: databaseUrl });
+    expect(empty.stderr).toMatch(/No audit log: postgres:\/\/postgres@127\.0\.0\.1:\d+\/audit_\w+ has no schema yet/);
+    h = await startHarness({ env: { DATABASE_URL: databaseUrl, OPENCLAW_INVOKERS: INVOKER } });
+    await ask(h, 'invoke nowhere system.run {"command":["id"]}', STRANGER);
+    await h.stop();
+    h = undefined;
+    const out = await exportWith({ DATABASE_URL: databaseUrl }, '--json');
+    const rows = out.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toContainEqual(expect.objectContaining({ actor: STRANGER, action: 'invoke', outcome: 'refused' }));
   });
 });

@@ -210,4 +210,23 @@ describe('replicas on PostgreSQL (bot processes)', () => {
     expect(cardsPerRequest(s.slack, ids)).toEqual([1, 1, 1]);
     expect(s.slack.failures).toEqual([]);
   });
+
+  it('serves Socket Mode from every replica: each opens its own connection, and each command is answered once', async () => {
+    set = await startReplicaSet(2, { databaseUrl: await createTestDatabase('replicas'), mode: 'socket' });
+    const s = set;
+    for (let i = 0; i < 16; i += 1) {
+      const handle = await s.slack.command(i % 2 === 0 ? 'help' : 'pending', {
+        user_id: APPROVER,
+        channel_id: CHANNEL,
+      });
+      expect(handle.acked).toBe(true);
+      await handle.nextResponse({ timeoutMs: 10_000 });
+      expect(handle.responses()).toHaveLength(1);
+    }
+    // Slack gives each envelope to one of the open connections; both replicas answered some.
+    const served = s.replicas.map((r) => r.logs().filter((l) => l.msg === 'slash command').length);
+    expect(served.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(served.every((n) => n > 0)).toBe(true);
+    expect(s.slack.failures).toEqual([]);
+  });
 });

@@ -11,6 +11,8 @@ export function register(app: App, deps: CommandDeps, observeAckMs?: (ms: number
     await ack();
     observeAckMs?.(performance.now() - started);
     const log = deps.log.child({ user: command.user_id, channel: command.channel_id });
+    // The subcommand only: arguments may hold anything (invoke params).
+    log.debug({ subcommand: (command.text ?? '').trim().split(/\s+/)[0]?.slice(0, 32) || 'help' }, 'slash command');
     const answer = await runCommand(deps, command.text ?? '', command.user_id);
     const { share, attachment, ...message } = answer;
     await respondReliably(command.response_url, { ...message, response_type: share ? 'in_channel' : 'ephemeral' }, log);
