@@ -22,6 +22,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           poolOptions: { forks: { singleFork: true } },

@@ -41,8 +41,8 @@ export interface ReplicaSetOptions {
   readonly scopes?: readonly string[];
 }
 
-export interface ReplicaSet {
-  readonly gateway: FakeGateway;
+/** Bot processes and the fake Slack they share, against any gateway (fake or real). */
+export interface Replicas {
   readonly slack: FakeSlack;
   readonly databaseUrl: string;
   readonly replicas: Replica[];
@@ -57,6 +57,11 @@ export interface ReplicaSet {
   /** Waits until some replica holds the lease (other than `not`), and returns it. */
   waitForHolder(options?: { readonly not?: Replica; readonly timeoutMs?: number }): Promise<Replica>;
   stop(): Promise<void>;
+}
+
+/** Replicas against an in-process fake gateway. */
+export interface ReplicaSet extends Replicas {
+  readonly gateway: FakeGateway;
 }
 
 function parseLines(text: string): LogLine[] {
@@ -110,9 +115,29 @@ function startReplica(name: string, env: NodeJS.ProcessEnv, cwd: string): Promis
 
 /** Starts the fake gateway and fake Slack, and `count` replicas r1…rN on `databaseUrl`. */
 export async function startReplicaSet(count: number, options: ReplicaSetOptions): Promise<ReplicaSet> {
-  const mode = options.mode ?? 'http';
   const gateway = new FakeGateway({ token: SECRETS.gatewayToken });
   await gateway.start();
+  const replicas = await startReplicas(count, {
+    ...options,
+    gateway: { url: gateway.url, token: SECRETS.gatewayToken },
+  });
+  const stopReplicas = replicas.stop;
+  return Object.assign(replicas, {
+    gateway,
+    async stop() {
+      await stopReplicas();
+      await gateway.stop();
+    },
+  });
+}
+
+/** Starts a fake Slack and `count` replicas r1…rN on `databaseUrl` against `options.gateway`. */
+export async function startReplicas(
+  count: number,
+  options: ReplicaSetOptions & { readonly gateway: { readonly url: string; readonly token: string } },
+): Promise<Replicas> {
+  const mode = options.mode ?? 'http';
+  const gateway = options.gateway;
   const slack = new FakeSlack({
     botToken: SECRETS.botToken,
     appToken: SECRETS.appToken,
@@ -134,7 +159,7 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions)
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     OPENCLAW_GATEWAY_URL: gateway.url,
-    OPENCLAW_GATEWAY_TOKEN: SECRETS.gatewayToken,
+    OPENCLAW_GATEWAY_TOKEN: gateway.token,
     OPENCLAW_PAIRING_CHANNEL: CHANNEL,
     OPENCLAW_APPROVERS: APPROVER,
     OPENCLAW_ADMINS: ADMIN,
@@ -150,8 +175,7 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions)
   const db = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   db.on('error', () => undefined);
 
-  const set: ReplicaSet = {
-    gateway,
+  const set: Replicas = {
     slack,
     databaseUrl: options.databaseUrl,
     replicas,
@@ -194,7 +218,6 @@ export async function startReplicaSet(count: number, options: ReplicaSetOptions)
       await Promise.all(replicas.map((r) => r.process.end('SIGKILL', 5_000)));
       await db.end();
       await slack.stop();
-      await gateway.stop();
       fs.rmSync(work, { recursive: true, force: true });
     },
   };
