@@ -11,6 +11,7 @@ import pg from 'pg';
 import { type GroupProcess, spawnGroup } from '../../../e2e/support/process-group.js';
 import { FakeGateway } from '../../../fakes/fake-gateway/fake-gateway.js';
 import { FakeSlack } from '../../../fakes/fake-slack/fake-slack.js';
+import type { FakeSlackOptions } from '../../../fakes/fake-slack/types.js';
 import { ADMIN, APPROVER, CHANNEL, MANIFEST_SCOPES, SECRETS, STRANGER, TEAM } from '../../support/bot-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -39,6 +40,8 @@ export interface ReplicaSetOptions {
   readonly env?: Record<string, string>;
   /** Bot scopes the fake Slack grants (default: the manifest's). */
   readonly scopes?: readonly string[];
+  /** More fake Slack options (benchmarks pass a sub-millisecond clock). */
+  readonly slack?: Partial<FakeSlackOptions>;
 }
 
 /** Bot processes and the fake Slack they share, against any gateway (fake or real). */
@@ -146,6 +149,7 @@ export async function startReplicas(
     botUserId: 'U0BOTUSER1',
     botId: 'B0BOTID001',
     scopes: options.scopes ?? MANIFEST_SCOPES,
+    ...options.slack,
   });
   await slack.start();
   slack.addChannel(CHANNEL);
