@@ -62,6 +62,7 @@ mkdir -p "$TMP/app" "$TMP/data"
 cp -R "$REPO/dist" "$REPO/package.json" "$REPO/package-lock.json" "$REPO/manifest.yml" "$TMP/app/"
 (cd "$TMP/app" && npm ci --omit=dev --no-audit --no-fund)
 [[ -d "$TMP/app/node_modules/better-sqlite3" ]] || fail 'better-sqlite3 missing from the production install'
+[[ -d "$TMP/app/node_modules/pg" ]] || fail 'pg (PostgreSQL for replicas) missing from the production install'
 if [[ -d "$TMP/app/node_modules/typescript" || -d "$TMP/app/node_modules/vitest" ]]; then
   fail 'dev dependencies leaked into the production install'
 fi
