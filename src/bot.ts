@@ -10,6 +10,7 @@ import { DomainEvents } from './events/domain-events.js';
 import { HealthServer } from './http/health-server.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createFingerprinter } from './pairing/fingerprint.js';
+import type { RequestRecord } from './pairing/types.js';
 import { CommandPolicy } from './policy/command-policy.js';
 import { type Coordinator, createCoordinator } from './replicas/create-coordinator.js';
 import { createGatewayRuntime } from './runtime/create-gateway.js';
@@ -21,6 +22,7 @@ import { DeliveryLoop } from './slack/delivery/delivery-loop.js';
 import { OutboxDelivery } from './slack/delivery/outbox-delivery.js';
 import { SlackCalls } from './slack/delivery/slack-calls.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
+import { register as registerExecDecision } from './slack/listeners/actions/exec-decision.js';
 import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
 import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
 import { register as registerPairingReview } from './slack/listeners/actions/pairing-review.js';
@@ -168,13 +170,18 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         label: multiple ? gateway.id : undefined,
         reconcileIntervalMs: options.reconcileIntervalMs,
         supersedeGraceMs: options.supersedeGraceMs,
+        exec: config.exec.enabled ? { approvers: config.exec.approvers } : undefined,
         claimsShared: coordination === 'replicas',
         nowMs,
       }),
     );
   }
   const gateways = new Gateways(runtimes);
-  const deciders = { approvers: config.access.approvers.length, admins: config.access.admins.length };
+  const deciders = {
+    approvers: config.access.approvers.length,
+    admins: config.access.admins.length,
+    execApprovers: config.exec.approvers.length,
+  };
   const cardContext = (): CardContext => ({
     deciders,
     policy,
@@ -198,7 +205,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     canReadHistory: (channel) => canReadHistory(slack, channel),
     onSlackError: (method, error) => metrics.slackErrors.inc({ method, error: error.split(':')[0] ?? error }),
   });
-  const channelOf = (id: string) => gateways.get(id)?.config.pairingChannel ?? config.gateways[0]?.pairingChannel ?? '';
+  const pairingChannelOf = (id: string) =>
+    gateways.get(id)?.config.pairingChannel ?? config.gateways[0]?.pairingChannel ?? '';
+  const channelOf = (record: RequestRecord) =>
+    record.kind === 'exec'
+      ? (config.exec.channel ?? pairingChannelOf(record.gateway))
+      : pairingChannelOf(record.gateway);
   const delivery: DeliveryLoop = new DeliveryLoop({
     sources: [
       new CardSync({
@@ -233,12 +245,21 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     syncCards: () => delivery.sync(),
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
   });
+  registerExecDecision(app, {
+    gateways,
+    audit,
+    modals,
+    log: log.child({ component: 'clicks' }),
+    syncCards: () => delivery.sync(),
+    observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
+  });
   const commandDeps: CommandDeps = {
     gateways,
     storage,
     audit,
     isMember: principals.isMember,
     access: config.access,
+    exec: config.exec,
     policy,
     cardContext,
     log: log.child({ component: 'commands' }),
@@ -303,7 +324,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   for (const channel of new Set(config.gateways.map((g) => g.pairingChannel))) {
     void checkPairingChannel(app.client, channel, log.child({ component: 'slack' }));
   }
-  for (const g of gateways.all()) g.client.start();
+  for (const g of gateways.all()) {
+    g.client.start();
+    g.exec?.client.start();
+  }
   delivery.schedule(0);
   log.info(
     { port, mode: config.slack.socketMode ? 'socket' : 'http', gateways: gateways.ids() },
@@ -329,7 +353,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await delivery.stop(5_000);
       await coordinator.stop();
       await Promise.all(gateways.all().map((g) => g.watcher.idle()));
-      await Promise.all(gateways.all().map((g) => g.client.stop()));
+      await Promise.all(gateways.all().flatMap((g) => [g.client.stop(), ...(g.exec ? [g.exec.client.stop()] : [])]));
       await serverClosed;
       // Rows kept while the store was unreachable: one last try (they are in the log lines either way).
       await audit.flush();

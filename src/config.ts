@@ -85,6 +85,12 @@ const schema = z.object({
     .int()
     .min(0, 'must be 0 or more')
     .default(60_000),
+  OPENCLAW_EXEC_APPROVALS: bool,
+  OPENCLAW_EXEC_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
+  OPENCLAW_EXEC_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)')
+    .optional(),
   STATE_DIR: z.string().default('./data'),
   DATABASE_URL: z
     .string()
@@ -183,6 +189,15 @@ export interface Config {
     readonly invokeAllow: readonly string[];
     readonly invokeDeny: readonly string[];
   };
+  /** Exec approvals in Slack (OPENCLAW_EXEC_*): off by default. */
+  readonly exec: {
+    /** OPENCLAW_EXEC_APPROVALS: open an approvals session per gateway (the gateway then waits for Slack). */
+    readonly enabled: boolean;
+    /** OPENCLAW_EXEC_APPROVERS, or OPENCLAW_ADMINS when unset: the only people who may decide. */
+    readonly approvers: readonly string[];
+    /** OPENCLAW_EXEC_CHANNEL; undefined: each gateway's pairing channel. */
+    readonly channel: string | undefined;
+  };
   readonly stateDir: string;
   /** SQLite in STATE_DIR (one instance), or PostgreSQL shared by replicas (DATABASE_URL). */
   readonly storage: { readonly kind: 'sqlite' } | { readonly kind: 'postgres'; readonly url: string };
@@ -274,6 +289,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ordinaryCommands: e.OPENCLAW_ORDINARY_COMMANDS,
       invokeAllow: e.OPENCLAW_INVOKE_ALLOW,
       invokeDeny: e.OPENCLAW_INVOKE_DENY,
+    },
+    exec: {
+      enabled: e.OPENCLAW_EXEC_APPROVALS,
+      // Deciding lets a command run on a machine: by default only the admins may.
+      approvers: e.OPENCLAW_EXEC_APPROVERS.length > 0 ? e.OPENCLAW_EXEC_APPROVERS : e.OPENCLAW_ADMINS,
+      channel: e.OPENCLAW_EXEC_CHANNEL,
     },
     stateDir: path.resolve(e.STATE_DIR),
     storage: e.DATABASE_URL ? { kind: 'postgres' as const, url: e.DATABASE_URL } : { kind: 'sqlite' as const },

@@ -24,6 +24,8 @@ export interface CommandDeps {
     readonly invokeAllow: readonly string[];
     readonly invokeDeny: readonly string[];
   };
+  /** Exec approvals: on or off, and who may decide them (OPENCLAW_EXEC_APPROVERS, default the admins). */
+  exec: { readonly enabled: boolean; readonly approvers: readonly string[] };
   /** Command risk: harmless list, OPENCLAW_ORDINARY_COMMANDS, OPENCLAW_ALLOW_SYSTEM_RUN. */
   policy: CommandPolicy;
   /** What pairing cards need to render (deciders, policy, clock, gateway names). */

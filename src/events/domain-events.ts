@@ -1,6 +1,7 @@
 /** One typed stream of what happened in the domain; features subscribe (cards, alerts, metrics, App Home later). */
+
 import type { Logger } from 'pino';
-import type { RequestStatus } from '../pairing/types.js';
+import type { AnyDecision, RequestStatus } from '../pairing/types.js';
 import type { RequestKey } from '../storage/ports.js';
 
 /** Everything the domain announces. */
@@ -11,7 +12,7 @@ export type DomainEvent =
   | {
       readonly type: 'decision.made';
       readonly key: RequestKey;
-      readonly decision: 'approve' | 'reject';
+      readonly decision: AnyDecision;
       readonly userId: string;
       readonly outcome: string;
     }

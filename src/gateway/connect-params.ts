@@ -19,6 +19,7 @@ export type GatewayAuth = { readonly token: string } | { readonly password: stri
 export interface ConnectInput {
   auth: GatewayAuth;
   scopes: readonly string[];
+  caps: readonly string[];
   displayName: string;
   version: string;
   platform: string;
@@ -62,7 +63,7 @@ export function buildConnectParams(input: ConnectInput) {
     },
     role: 'operator',
     scopes: [...input.scopes],
-    caps: [],
+    caps: [...input.caps],
     auth: connectAuth,
     device,
   };

@@ -27,6 +27,8 @@ export interface GatewayClientOptions {
   url: string;
   auth: GatewayAuth;
   scopes: readonly string[];
+  /** Capabilities declared at connect (`approvals`: this session is an exec approval route). */
+  caps?: readonly string[];
   displayName: string;
   signer: DeviceSigner;
   log: Logger;
@@ -242,6 +244,7 @@ export class GatewayClient {
     const params = buildConnectParams({
       auth: this.options.auth,
       scopes: this.options.scopes,
+      caps: this.options.caps ?? [],
       displayName: this.options.displayName,
       version: this.options.version ?? '0.1.0',
       platform: this.options.platform ?? process.platform,

@@ -14,7 +14,7 @@ import {
 import type { Fingerprinter } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
-import type { PairingRequest, RequestRecord } from './types.js';
+import type { AnyDecision, PairingRequest, RequestRecord } from './types.js';
 
 /** One click: which request (on which gateway), the fingerprint of the surface shown, who, and what. */
 export interface DecisionInput extends RequestKey {
@@ -32,7 +32,7 @@ export type DecisionResult =
   | { outcome: 'changed'; record: RequestRecord | undefined; reason: ChangeReason }
   | { outcome: 'failed'; record: RequestRecord; failure: DecisionFailure }
   /** The gateway applied it, but the store could not record it (unreachable): the card catches up when it is back. */
-  | { outcome: 'unrecorded'; record: RequestRecord; decision: 'approve' | 'reject' };
+  | { outcome: 'unrecorded'; record: RequestRecord; decision: AnyDecision };
 
 export interface AccessLists {
   readonly approvers: readonly string[];
@@ -151,6 +151,8 @@ export class PairingDecider {
   async resumeClaims(): Promise<void> {
     const { storage, gatewayId } = this.options;
     for (const claim of await storage.claims.list(gatewayId)) {
+      // Exec approval claims are finished by the exec decider.
+      if (claim.kind === 'exec') continue;
       if (this.inflight.has(keyString(claim)) || this.abandoned.has(keyString(claim))) continue;
       if (this.options.claimsShared && this.nowMs() - claim.claimedAtMs < SHARED_CLAIM_IN_FLIGHT_MS) continue;
       const record = await storage.requests.get(claim);

@@ -1,8 +1,18 @@
 /** Why a decision did not happen, as codes: the Slack layer (src/slack/decision-notes.ts) turns them into words. */
+
 import { ErrorCode, GatewayClosedError, GatewayRequestError, GatewayTimeoutError } from '../errors.js';
+import type { AnyDecision } from './decisions.js';
 
 /** Why the clicker may not decide. */
-export type Refusal = 'nobody-configured' | 'needs-admin' | 'needs-approver';
+export type Refusal =
+  | 'nobody-configured'
+  | 'needs-admin'
+  | 'needs-approver'
+  /** Exec approvals: OPENCLAW_EXEC_APPROVERS (default: the admins) is empty, or the clicker is not in it. */
+  | 'nobody-configured-exec'
+  | 'needs-exec-approver'
+  /** The answer is not among the request's allowedDecisions (or the command was too long to show whole). */
+  | 'decision-not-offered';
 
 /** Why the click no longer matches the request. */
 export type ChangeReason = 'outdated-card' | 'surface-changed' | 'not-pending';
@@ -18,14 +28,14 @@ export type DecisionFailure =
   | { readonly code: 'unreachable'; readonly message: string }
   | {
       readonly code: 'unconfirmed';
-      readonly decision: 'approve' | 'reject';
+      readonly decision: AnyDecision;
       readonly sent: boolean;
       readonly message: string;
     }
-  | { readonly code: 'dropped-stale'; readonly decision: 'approve' | 'reject'; readonly claimedAtMs: number }
+  | { readonly code: 'dropped-stale'; readonly decision: AnyDecision; readonly claimedAtMs: number }
   | {
       readonly code: 'no-longer-allowed';
-      readonly decision: 'approve' | 'reject';
+      readonly decision: AnyDecision;
       readonly userId: string;
       readonly refusal: Refusal;
     }
@@ -42,7 +52,7 @@ export function isUnknownOutcome(err: unknown): boolean {
 }
 
 /** The failure of a gateway call as codes (`sent`: whether the decision had been sent). */
-export function failureOf(err: unknown, decision: 'approve' | 'reject', sent: boolean): DecisionFailure {
+export function failureOf(err: unknown, decision: AnyDecision, sent: boolean): DecisionFailure {
   const message = err instanceof Error ? err.message : String(err);
   if (isUnknownOutcome(err)) return { code: 'unconfirmed', decision, sent, message };
   if (err instanceof GatewayRequestError && err.detailCode === 'MISSING_SCOPE') {

@@ -23,7 +23,7 @@ export function createFingerprinter(key: Uint8Array): Fingerprinter {
   if (key.length < FINGERPRINT_KEY_MIN_BYTES) throw new Error('fingerprint key is too short');
   const secret = Buffer.from(key);
   return (request) => {
-    const material = [
+    const material: unknown[] = [
       FINGERPRINT_VERSION,
       request.kind,
       request.requestId,
@@ -35,6 +35,21 @@ export function createFingerprinter(key: Uint8Array): Fingerprinter {
       sortedSet(request.roles),
       sortedSet(request.scopes),
     ];
+    // Exec requests: a decision is bound to the exact command, where it runs and what may be answered.
+    const exec = request.exec;
+    if (exec)
+      material.push([
+        exec.commandText,
+        [...exec.argv],
+        exec.cwd ?? null,
+        exec.host,
+        exec.nodeId ?? null,
+        exec.agentId ?? null,
+        exec.sessionKey ?? null,
+        [...exec.allowedDecisions],
+        exec.expiresAtMs,
+        exec.clipped,
+      ]);
     return createHmac('sha256', secret).update(JSON.stringify(material)).digest('hex').slice(0, FINGERPRINT_CHARS);
   };
 }

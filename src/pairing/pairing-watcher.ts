@@ -48,6 +48,11 @@ const RETRY_MAX_MS = 15_000;
 /** Allowed difference between the gateway's clock and ours when comparing approval times. */
 const APPROVAL_CLOCK_SKEW_MS = 60_000;
 
+/** Exec approval records share the store; this watcher keeps only pairing records true. */
+function isPairing(record: RequestRecord): boolean {
+  return record.kind !== 'exec';
+}
+
 /** Keeps the store true to one gateway: live pairing events plus reconciliation with the gateway's lists. */
 export class PairingWatcher {
   private readonly nowMs: () => number;
@@ -144,7 +149,7 @@ export class PairingWatcher {
   private async rekeyPending(): Promise<void> {
     const { fingerprint, gatewayId } = this.options;
     let rekeyed = 0;
-    for (const record of await this.requests.listByStatus('pending', gatewayId)) {
+    for (const record of (await this.requests.listByStatus('pending', gatewayId)).filter(isPairing)) {
       const current = fingerprint(record.request);
       if (current === record.fingerprint) continue;
       await this.requests.updateRequest(keyOf(record), record.request, current, this.nowMs());
@@ -178,7 +183,7 @@ export class PairingWatcher {
       ]);
       const pairedDevices = new Map(devices.paired.map((d) => [d.deviceId, d.approvedAtMs]));
       const claimed = new Set((await storage.claims.list(gatewayId)).map((c) => `${c.kind}:${c.requestId}`));
-      for (const record of await this.requests.listByStatus('pending', gatewayId)) {
+      for (const record of (await this.requests.listByStatus('pending', gatewayId)).filter(isPairing)) {
         const id = `${record.kind}:${record.requestId}`;
         if (pendingIds.has(id) || claimed.has(id) || record.createdAtMs >= snapshotAtMs) continue;
         await this.resolveGone(record, pairedDevices);
@@ -246,7 +251,7 @@ export class PairingWatcher {
     const { requestId, nodeId, decision } = parsed.data;
     if (decision === 'removed' || requestId === '') {
       if (nodeId) this.paired.delete(nodeId);
-      for (const record of await this.requests.listByStatus('pending', this.options.gatewayId)) {
+      for (const record of (await this.requests.listByStatus('pending', this.options.gatewayId)).filter(isPairing)) {
         if (record.kind === 'node' && record.request.subjectId === nodeId)
           await this.settle('node', record.requestId, 'removed', 'node removed');
       }
@@ -333,7 +338,7 @@ export class PairingWatcher {
       }
       return;
     }
-    for (const older of await this.requests.listByStatus('pending', gatewayId)) {
+    for (const older of (await this.requests.listByStatus('pending', gatewayId)).filter(isPairing)) {
       if (
         older.kind === request.kind &&
         older.request.subjectId === request.subjectId &&

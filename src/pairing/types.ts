@@ -1,7 +1,36 @@
 import type { DecisionFailure } from './decision-failure.js';
+import type { ExecDecision } from './decisions.js';
 
-/** Node surface requests (`node.pair.*`) and device pairing requests (`device.pair.*`). */
-export type RequestKind = 'node' | 'device';
+export type { AnyDecision, ExecDecision } from './decisions.js';
+
+/**
+ * Node surface requests (`node.pair.*`), device pairing requests (`device.pair.*`) and exec approval requests
+ * (`exec.approval.*`: a command waiting for a human before it runs).
+ */
+export type RequestKind = 'node' | 'device' | 'exec';
+
+/** What an exec approval request asks to run, as the gateway sent it (untrusted text). */
+export interface ExecDetails {
+  /** The argv as it will run, when the gateway prepared one; else empty and `commandText` is all there is. */
+  readonly argv: readonly string[];
+  readonly commandText: string;
+  /** True when the command was too long to keep whole: it cannot be allowed from Slack then. */
+  readonly clipped: boolean;
+  readonly cwd: string | undefined;
+  readonly host: 'node' | 'gateway';
+  readonly nodeId: string | undefined;
+  readonly agentId: string | undefined;
+  readonly sessionKey: string | undefined;
+  readonly warningText: string | undefined;
+  readonly riskKinds: readonly string[];
+  readonly warningLines: readonly string[];
+  readonly resolvedPath: string | undefined;
+  readonly security: string | undefined;
+  readonly ask: string | undefined;
+  readonly allowedDecisions: readonly ExecDecision[];
+  /** Gateway time after which the request is void. */
+  readonly expiresAtMs: number;
+}
 
 /** One pairing request as the bot shows it: every field that came from the gateway is untrusted text. */
 export interface PairingRequest {
@@ -30,6 +59,8 @@ export interface PairingRequest {
   readonly previouslyApproved: { readonly caps: readonly string[]; readonly commands: readonly string[] } | undefined;
   /** Gateway time of the request (ms). */
   readonly requestedAtMs: number;
+  /** Exec approval requests only: the command and where it runs (displayName is then the node's name, if known). */
+  readonly exec?: ExecDetails | undefined;
 }
 
 /** Where a request stands, as far as the bot knows. */
@@ -37,7 +68,10 @@ export interface PairingRequest {
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded' | 'removed' | 'gone';
 
 /** Who resolved a request: a Slack user of ours, or something outside Slack (CLI, Control UI, auto-approval). */
-export type Resolver = { readonly via: 'slack'; readonly userId: string } | { readonly via: 'outside' };
+/** Exec requests also say which decision was taken and, outside Slack, the resolver the gateway named. */
+export type Resolver =
+  | { readonly via: 'slack'; readonly userId: string; readonly decision?: ExecDecision | undefined }
+  | { readonly via: 'outside'; readonly decision?: ExecDecision | undefined; readonly name?: string | undefined };
 
 /** The bot's lasting record of one request and its card. */
 export interface RequestRecord {

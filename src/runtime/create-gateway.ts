@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { NodeDirectory } from '../commands/node-directory.js';
 import type { GatewayConfig } from '../config/gateways.js';
 import type { DomainEvents } from '../events/domain-events.js';
+import { createExecRuntime } from '../exec/exec-runtime.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
@@ -33,6 +34,8 @@ export interface SharedParts {
   /** Replicas share claims: a decider leaves the young claims of other processes alone. */
   claimsShared?: boolean | undefined;
   supersedeGraceMs?: number | undefined;
+  /** Exec approvals (OPENCLAW_EXEC_APPROVALS): who may decide; undefined when they are off. */
+  exec?: { readonly approvers: readonly string[] } | undefined;
   nowMs: () => number;
 }
 
@@ -89,8 +92,17 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     onError: (err) => gatewayLog.error({ err }, 'could not queue a gateway alert'),
     nowMs,
   });
-  const duties = new GatewayDuties({ watcher, alerts, client });
   const directory = new NodeDirectory(nodes);
+  const exec = shared.exec
+    ? createExecRuntime(config, {
+        ...shared,
+        approvers: shared.exec.approvers,
+        signer: identity,
+        directory,
+        requestReconcile: (reason) => duties.requestReconcile(reason),
+      })
+    : undefined;
+  const duties: GatewayDuties = new GatewayDuties({ watcher, alerts, client, execWatcher: exec?.watcher });
   client.onStateChange((status) => {
     alerts.onStatus(status);
     // A list fetched over a session that is gone may say nodes are online that are not: never serve it again.
@@ -104,5 +116,5 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
         lastError: status.lastError,
       });
   });
-  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts, duties };
+  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts, duties, exec };
 }

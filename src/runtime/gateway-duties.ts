@@ -1,10 +1,11 @@
+import type { ExecWatcher } from '../exec/exec-watcher.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { PairingWatcher } from '../pairing/pairing-watcher.js';
 import type { GatewayAlerts } from '../slack/gateway-alerts.js';
 import type { FencedStores } from '../storage/ports.js';
 
 /**
- * One gateway's background work: watching and reconciling its requests, and its alerts. Exactly one process runs it
+ * One gateway's background work: watching and reconciling its requests (pairing and exec approvals), and its alerts. Exactly one process runs it
  * at a time (a single instance always; a replica while it holds the gateway's lease), writing through `stores`.
  */
 export class GatewayDuties {
@@ -16,6 +17,7 @@ export class GatewayDuties {
       readonly watcher: PairingWatcher;
       readonly alerts: GatewayAlerts;
       readonly client: Pick<GatewayClient, 'getStatus' | 'isConnected'>;
+      readonly execWatcher?: ExecWatcher | undefined;
     },
   ) {}
 
@@ -26,20 +28,25 @@ export class GatewayDuties {
   /** Starts watching (a reconciliation follows once the session is up) and alerting, writing through `stores`. */
   async start(stores: FencedStores): Promise<void> {
     await this.parts.watcher.start(stores);
+    await this.parts.execWatcher?.start(stores);
     this.parts.alerts.start(stores.outbox, this.parts.client.getStatus());
     // Taken over with the session already up: its hello resync has passed, so catch up with the gateway now.
     if (this.parts.client.isConnected) void this.parts.watcher.reconcile('background work taken over');
+    void this.parts.execWatcher?.reconcile('background work taken over');
   }
 
   /** Stops at once; events still being stored finish (their writes are refused if the lease is gone). */
   stop(): void {
     this.parts.watcher.stop();
+    this.parts.execWatcher?.stop();
     this.parts.alerts.stop();
   }
 
   /** Reconciles here when this process runs the duties, else asks the one that does. */
   requestReconcile(reason: string): void {
-    if (this.running) void this.parts.watcher.reconcile(reason);
-    else this.elsewhere?.(reason);
+    if (this.running) {
+      void this.parts.watcher.reconcile(reason);
+      void this.parts.execWatcher?.reconcile(reason);
+    } else this.elsewhere?.(reason);
   }
 }

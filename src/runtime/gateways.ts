@@ -1,5 +1,6 @@
 import type { NodeDirectory } from '../commands/node-directory.js';
 import type { GatewayConfig } from '../config/gateways.js';
+import type { ExecRuntime } from '../exec/exec-runtime.js';
 import type { GatewayClient, GatewayStatus } from '../gateway/gateway-client.js';
 import type { NodeManager } from '../gateway/nodes.js';
 import type { PairingDecider } from '../pairing/decider.js';
@@ -20,6 +21,8 @@ export interface GatewayRuntime {
   readonly alerts: GatewayAlerts;
   /** The gateway's background work (watcher and alerts), run by one process at a time. */
   readonly duties: GatewayDuties;
+  /** Exec approvals: their own session, watcher and decider; undefined unless OPENCLAW_EXEC_APPROVALS is on. */
+  readonly exec: ExecRuntime | undefined;
 }
 
 /** The configured gateways by id; "the gateway" is always a lookup here, never a global. */

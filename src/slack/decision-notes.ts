@@ -13,6 +13,12 @@ export function describeRefusal(refusal: Refusal): string {
       return 'this request grants admin-sensitive access (commands not on the harmless list, or more than read-only scopes), so only OPENCLAW_ADMINS may decide it';
     case 'needs-approver':
       return 'only OPENCLAW_APPROVERS or OPENCLAW_ADMINS may decide pairing requests';
+    case 'nobody-configured-exec':
+      return 'nobody may decide exec approvals yet: set OPENCLAW_EXEC_APPROVERS (or OPENCLAW_ADMINS, its default)';
+    case 'needs-exec-approver':
+      return 'only OPENCLAW_EXEC_APPROVERS (by default the admins) may decide exec approvals';
+    case 'decision-not-offered':
+      return 'this request does not offer that answer (the gateway lists which it allows, and a command too long to show whole can only be denied here)';
   }
 }
 
@@ -90,3 +96,38 @@ export function describeResult(result: DecisionResult): string | undefined {
 /** The note for a click or command that found the database unreachable before it changed anything. */
 export const STORAGE_UNAVAILABLE_MESSAGE =
   "The bot's database is unreachable right now, so nothing was done and nothing was sent to the gateway. Try again in a minute; if it lasts, the operators should check the database (see /readyz and the bot's logs).";
+
+const EXEC_WORDS: Readonly<Record<string, string>> = {
+  'allow-once': 'allowed it once',
+  'allow-always': 'allowed it always',
+  deny: 'denied it',
+};
+
+/** The private note after an exec click; undefined when the updated card says it all. */
+export function describeExecResult(result: DecisionResult): string | undefined {
+  switch (result.outcome) {
+    case 'refused':
+      return `You can't decide this: ${escapeMrkdwn(describeRefusal(result.refusal))}. Nothing was sent to the gateway.`;
+    case 'unknown':
+      return 'This exec approval is not known to the bot any more; `/openclaw approvals` lists those waiting.';
+    case 'already': {
+      if (result.claim) return `Already handled: ${mentionUser(result.claim.userId)} is deciding it right now.`;
+      const { record } = result;
+      const by = record.resolvedBy;
+      if (record.status === 'expired') return 'Not applied: this request had already expired; the command did not run.';
+      if (record.status === 'pending')
+        return 'Not applied: the gateway had already settled it; the card shows the outcome shortly.';
+      const words = EXEC_WORDS[by?.decision ?? (record.status === 'rejected' ? 'deny' : 'allow-once')] ?? record.status;
+      const who = by?.via === 'slack' ? mentionUser(by.userId) : 'someone outside Slack';
+      return `Not applied: ${who} already ${words}.`;
+    }
+    case 'changed':
+      return `Not applied: ${escapeMrkdwn(describeChange(result.reason))}. The card shows what is current.`;
+    case 'failed':
+      return `Not applied: ${escapeMrkdwn(describeFailure(result.failure))}`;
+    case 'unrecorded':
+      return `The gateway took your ${result.decision}, but the bot's database is unreachable, so the card cannot show it yet; it will once the database is back.`;
+    case 'decided':
+      return undefined;
+  }
+}

@@ -4,7 +4,14 @@
  */
 import type { AuditEntry, AuditOutcome } from '../audit/audit-entry.js';
 import type { DecisionFailure } from '../pairing/decision-failure.js';
-import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from '../pairing/types.js';
+import type {
+  AnyDecision,
+  PairingRequest,
+  RequestKind,
+  RequestRecord,
+  RequestStatus,
+  Resolver,
+} from '../pairing/types.js';
 
 /** Gateway id of the single-gateway configuration (and of everything an older release stored). */
 export const DEFAULT_GATEWAY = 'default';
@@ -53,7 +60,7 @@ export interface RequestStore {
 
 /** An in-flight decision: claimed before the gateway call so two clicks never make two calls. */
 export interface DecisionClaim extends RequestKey {
-  readonly decision: 'approve' | 'reject';
+  readonly decision: AnyDecision;
   readonly userId: string;
   readonly fingerprint: string;
   readonly claimedAtMs: number;

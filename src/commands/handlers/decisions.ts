@@ -15,8 +15,17 @@ async function findRecord(
   requestId: string,
   gatewayId: string | undefined,
 ): Promise<{ ok: true; record: RequestRecord } | { ok: false; answer: Answer }> {
-  const found = await deps.storage.requests.findByRequestId(requestId, gatewayId);
+  const all = await deps.storage.requests.findByRequestId(requestId, gatewayId);
+  const found = all.filter((r) => r.kind !== 'exec');
   const [only, second] = found;
+  if (!only && all.length > 0)
+    return {
+      ok: false,
+      answer: renderError(
+        `${requestId} is an exec approval, not a pairing request.`,
+        'Decide it on its card; `/openclaw approvals` lists those waiting.',
+      ),
+    };
   if (!only)
     return { ok: false, answer: renderError(`No pending request ${requestId} is known.`, UNKNOWN_REQUEST_HINT) };
   if (second) {

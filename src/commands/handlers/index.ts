@@ -1,5 +1,6 @@
 /** The subcommand table: one handler per parsed command kind. A new subcommand is a handler file and one line here. */
 import type { Command } from '../parse/parse-command.js';
+import { approvals, approvalsHistory } from './approvals.js';
 import { approve, audit, reject } from './decisions.js';
 import type { CommandHandler } from './handler.js';
 import { help, removed } from './help.js';
@@ -21,4 +22,6 @@ export const HANDLERS: { readonly [K in Command['kind']]: CommandHandler<K> } = 
   reject,
   remove,
   audit,
+  approvals,
+  'approvals-history': approvalsHistory,
 };

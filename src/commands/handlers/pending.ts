@@ -8,8 +8,9 @@ import type { CommandHandler } from './handler.js';
 export const pending: CommandHandler<'pending'> = async ({ deps, gatewayId }) => {
   const selected = selectGateways(deps, gatewayId);
   if (!selected.ok) return selected.answer;
-  const waiting = (await deps.storage.requests.listByStatus('pending', gatewayId)).filter((r) =>
-    selected.gateways.some((g) => g.id === r.gateway),
+  // Exec approvals have their own list (`/openclaw approvals`).
+  const waiting = (await deps.storage.requests.listByStatus('pending', gatewayId)).filter(
+    (r) => r.kind !== 'exec' && selected.gateways.some((g) => g.id === r.gateway),
   );
   const down = selected.gateways.filter((g) => !g.client.isConnected);
   const [firstDown] = down;

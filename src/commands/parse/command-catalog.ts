@@ -76,6 +76,13 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     summary: 'forget a paired node and disconnect it',
   },
   {
+    command: 'approvals',
+    aliases: [],
+    usage: '/openclaw approvals [history [N]]',
+    example: '/openclaw approvals history 20',
+    summary: 'exec approvals waiting for a decision; history: the last N decided on the gateway (admins)',
+  },
+  {
     command: 'audit',
     aliases: [],
     usage: '/openclaw audit [N]',

@@ -35,6 +35,8 @@ export type Command =
   | { readonly kind: 'reject'; readonly requestId: string }
   | { readonly kind: 'remove'; readonly node: string }
   | { readonly kind: 'audit'; readonly limit: number }
+  | { readonly kind: 'approvals' }
+  | { readonly kind: 'approvals-history'; readonly limit: number }
   | { readonly kind: 'removed'; readonly name: RemovedCommand };
 
 /**
@@ -128,6 +130,31 @@ function buildAudit(words: Token[]): Built {
   return ok({ kind: 'audit', limit: n });
 }
 
+/** Rows `/openclaw approvals history` shows by default and at most. */
+export const HISTORY_DEFAULT_ROWS = 10;
+export const HISTORY_MAX_ROWS = 50;
+
+function buildApprovals(words: Token[]): Built {
+  const [sub, count, extra] = words;
+  if (!sub) return ok({ kind: 'approvals' });
+  if (sub.value.toLowerCase() !== 'history')
+    return fail(
+      `approvals takes nothing or "history [N]" (got ${quoteInput(sub.value)}). Usage: ${usageOf('approvals')}`,
+    );
+  if (!count) return ok({ kind: 'approvals-history', limit: HISTORY_DEFAULT_ROWS });
+  const n = /^\d{1,3}$/.test(count.value) ? Number(count.value) : Number.NaN;
+  if (extra || !(n >= 1 && n <= HISTORY_MAX_ROWS))
+    return fail(
+      `approvals history takes one number from 1 to ${HISTORY_MAX_ROWS} (got ${quoteInput(
+        words
+          .slice(1)
+          .map((w) => w.value)
+          .join(' '),
+      )}). Usage: ${usageOf('approvals')}`,
+    );
+  return ok({ kind: 'approvals-history', limit: n });
+}
+
 function unknownCommand(word: string): Fail {
   const [best] = suggest(word.toLowerCase(), COMMAND_WORDS, 1);
   const hint = best ? ` Did you mean "${best}"?` : '';
@@ -140,6 +167,7 @@ function buildCommand(sub: string, words: Token[]): Built {
   if (sub === 'pending') return noArgs(sub, { kind: 'pending' }, words);
   if (sub === 'nodes') return buildNodes(words);
   if (sub === 'audit') return buildAudit(words);
+  if (sub === 'approvals') return buildApprovals(words);
   if (sub === 'rename') return buildRename(words);
   if (sub === 'approve' || sub === 'reject') return buildDecision(sub, words);
   if (sub === 'describe' || sub === 'remove') {

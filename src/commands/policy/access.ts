@@ -36,6 +36,9 @@ const BASE_TIER: Readonly<Record<Command['kind'], Tier>> = {
   rename: 'approver',
   remove: 'admin',
   audit: 'admin',
+  // Lists for everyone (buttons only decide for OPENCLAW_EXEC_APPROVERS); the gateway's history is for admins.
+  approvals: 'everyone',
+  'approvals-history': 'admin',
 };
 
 const GRANT: Readonly<Record<Exclude<Tier, 'everyone'>, string>> = {

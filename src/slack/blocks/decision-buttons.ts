@@ -157,6 +157,7 @@ export function renderReviewButton(record: RequestRecord): types.Button | undefi
 export function parseReviewValue(value: string): ReviewValue | undefined {
   const { g, k, r } = parseObject(value) ?? {};
   const gateway = gatewayOf(g);
-  if (gateway === undefined || (k !== 'node' && k !== 'device') || typeof r !== 'string' || r === '') return undefined;
+  if (gateway === undefined || (k !== 'node' && k !== 'device' && k !== 'exec') || typeof r !== 'string' || r === '')
+    return undefined;
   return { g: gateway, k, r };
 }

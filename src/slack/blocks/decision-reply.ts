@@ -1,8 +1,9 @@
 /** The thread reply posted under a card once a request is decided (or fails to be). */
 import type { RequestRecord } from '../../pairing/types.js';
 import { describeFailure } from '../decision-notes.js';
-import { escapeMrkdwn, mentionUser, truncate } from '../escape.js';
+import { escapeMrkdwn, inlineCode, mentionUser, truncate } from '../escape.js';
 import { blockId, FALLBACK_MAX, type RenderedMessage, section, versionSuffix } from './block-kit.js';
+import { visibleText } from './exec-card.js';
 import { displayName, shortId, subjectNoun } from './request-summary.js';
 
 /** Renders "<@U…> approved node *name* (`id`)" and friends; mentions only validated user ids, ≤3000 chars. */
@@ -11,7 +12,30 @@ export function renderDecisionReply(record: RequestRecord): RenderedMessage {
   return { text: line, blocks: [section(blockId('reply', versionSuffix([record])), line)] };
 }
 
+const EXEC_WORDS = { 'allow-once': 'allowed once', 'allow-always': 'allowed always', deny: 'denied' } as const;
+
+/** "<@U…> allowed once `cmd` on node *name*", and the rest of an exec request's endings. */
+function execReplyLine(record: RequestRecord): string {
+  const exec = record.request.exec;
+  const cmd = inlineCode(visibleText(exec?.commandText ?? ''), 120);
+  const where = exec?.nodeId
+    ? `on node *${displayName(record.request)}* (${shortId(record.request)})`
+    : 'on the gateway host';
+  const by = record.resolvedBy;
+  if (record.status === 'approved' || record.status === 'rejected') {
+    const words = EXEC_WORDS[by?.decision ?? (record.status === 'rejected' ? 'deny' : 'allow-once')];
+    return by?.via === 'slack'
+      ? `${record.status === 'rejected' ? '❌' : '✅'} ${mentionUser(by.userId)} ${words} ${cmd} ${where}.`
+      : `${record.status === 'rejected' ? '❌' : '✅'} ${cmd} ${where} was ${words} outside Slack.`;
+  }
+  if (record.status === 'expired') return `⌛ The request to run ${cmd} ${where} expired; it did not run.`;
+  if (record.status === 'pending' && record.lastFailure)
+    return `⚠️ Could not decide ${cmd} ${where}: ${truncate(escapeMrkdwn(describeFailure(record.lastFailure)), 500)}`;
+  return `The request to run ${cmd} ${where} is ${record.status}.`;
+}
+
 function replyLine(record: RequestRecord): string {
+  if (record.kind === 'exec') return execReplyLine(record);
   const subject = `${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})`;
   const by = record.resolvedBy;
   const outside = by?.via !== 'slack';

@@ -15,6 +15,7 @@ import {
   versionSuffix,
 } from './block-kit.js';
 import { renderReviewButton } from './decision-buttons.js';
+import { execOutcomeLine, visibleText } from './exec-card.js';
 import type { CardContext } from './pairing-card.js';
 import {
   displayName,
@@ -42,7 +43,9 @@ export function renderPairingDigest(records: readonly RequestRecord[], ctx: Card
   const shown = records.slice(0, DIGEST_CAPACITY);
   const v = versionSuffix(records);
   const pending = shown.filter((r) => r.status === 'pending').length;
-  const blocks: Block[] = [header(blockId('dg.head', v), `Pairing requests: ${pending} waiting of ${shown.length}`)];
+  const exec = shown.filter((r) => r.kind === 'exec').length;
+  const title = exec === 0 ? 'Pairing requests' : exec === shown.length ? 'Exec approvals' : 'Requests';
+  const blocks: Block[] = [header(blockId('dg.head', v), `${title}: ${pending} waiting of ${shown.length}`)];
   const notes = digestNotes(records, ctx);
   if (notes.length > 0) blocks.push(context(blockId('dg.note', v), notes));
   shown.forEach((record, i) => {
@@ -59,7 +62,7 @@ function digestNotes(records: readonly RequestRecord[], ctx: CardContext): strin
   );
   if (undecidable) {
     notes.push(
-      '⛔ Some requests have no one configured to decide them: set `OPENCLAW_APPROVERS` / `OPENCLAW_ADMINS` to Slack user ids (U…/W…) or user group ids (S…).',
+      '⛔ Some requests have no one configured to decide them: set `OPENCLAW_APPROVERS` / `OPENCLAW_ADMINS` (exec approvals: `OPENCLAW_EXEC_APPROVERS`) to Slack user ids (U…/W…) or user group ids (S…).',
     );
   }
   const extra = records.length - DIGEST_CAPACITY;
@@ -67,7 +70,21 @@ function digestNotes(records: readonly RequestRecord[], ctx: CardContext): strin
   return notes;
 }
 
+/** An exec request's entry: its command (clamped: the full card shows it whole) and where it runs. */
+function execEntryLine(record: RequestRecord, ctx: CardContext): string {
+  const exec = record.request.exec;
+  const where = exec?.nodeId
+    ? `on *${displayName(record.request, NAME_MAX)}* (${shortId(record.request)})`
+    : 'on the gateway host';
+  const label = ctx.gatewayLabel?.(record.gateway);
+  const gateway = label ? ` · gateway ${inlineCode(label, 24)}` : '';
+  const head = `*Exec* ${inlineCode(visibleText(exec?.commandText ?? ''), 70)} ${where}${gateway}`;
+  const outcome = execOutcomeLine(record);
+  return truncate(outcome ? `${head}\n${outcome}` : head, ENTRY_MAX);
+}
+
 function entryLine(record: RequestRecord, ctx: CardContext): string {
+  if (record.kind === 'exec') return execEntryLine(record, ctx);
   const request = record.request;
   const platform = request.platform ? ` · ${fieldValue(request.platform)}` : '';
   const tier = requiredTier(request, ctx.policy) === 'admin' ? ' · ⚠️ *admin-sensitive*' : '';

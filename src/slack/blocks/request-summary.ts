@@ -11,6 +11,8 @@ export type DecisionTier = 'admin' | 'approver';
 export interface DeciderCounts {
   readonly approvers: number;
   readonly admins: number;
+  /** OPENCLAW_EXEC_APPROVERS (default: the admins). */
+  readonly execApprovers?: number | undefined;
 }
 
 const FIELD_MAX = 120;
@@ -42,6 +44,7 @@ export function requiredTier(request: PairingRequest, policy: RiskPolicy): Decis
 
 /** Returns how many configured principals may decide this request (admins may decide every tier). */
 export function eligibleDeciders(request: PairingRequest, deciders: DeciderCounts, policy: RiskPolicy): number {
+  if (request.kind === 'exec') return deciders.execApprovers ?? 0;
   return requiredTier(request, policy) === 'admin' ? deciders.admins : deciders.approvers + deciders.admins;
 }
 

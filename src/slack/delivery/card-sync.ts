@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { RequestRecord } from '../../pairing/types.js';
 import { type CardLocation, keyOf, type RequestStore, type Storage } from '../../storage/ports.js';
 import type { RenderedMessage } from '../blocks/block-kit.js';
+import { renderCard } from '../blocks/card.js';
 import type { CardContext } from '../blocks/pairing-card.js';
-import { renderPairingCard } from '../blocks/pairing-card.js';
 import { DIGEST_CAPACITY, renderPairingDigest } from '../blocks/pairing-digest.js';
 import type { DeliverySource } from './delivery-loop.js';
 import { assertOwned, type DeliveryScope } from './delivery-scope.js';
@@ -16,8 +16,8 @@ export interface CardSyncOptions {
   storage: Pick<Storage, 'requests'>;
   /** Whose cards this process posts, and the stores it writes them through. */
   scope: DeliveryScope;
-  /** The pairing channel of a gateway. */
-  channelOf: (gateway: string) => string;
+  /** Where a record's card goes: the gateway's pairing channel, or the exec approvals channel. */
+  channelOf: (record: RequestRecord) => string;
   log: Logger;
   context: () => CardContext;
   /** More new requests than this at once are coalesced into digest messages. */
@@ -60,7 +60,7 @@ export class CardSync implements DeliverySource {
     }
     const byChannel = new Map<string, RequestRecord[]>();
     for (const record of dirty.filter((r) => r.status === 'pending')) {
-      const channel = this.options.channelOf(record.gateway);
+      const channel = this.options.channelOf(record);
       byChannel.set(channel, [...(byChannel.get(channel) ?? []), record]);
     }
     for (const [channel, fresh] of byChannel) await this.postNewIn(channel, fresh);
@@ -78,7 +78,7 @@ export class CardSync implements DeliverySource {
       }
       return;
     }
-    for (const record of rest) await this.post(channel, [record], renderPairingCard(record, this.context()));
+    for (const record of rest) await this.post(channel, [record], renderCard(record, this.context()));
   }
 
   /**
@@ -108,7 +108,7 @@ export class CardSync implements DeliverySource {
       const location = { channel: record.channel, ts: record.ts };
       const group = await requests.listByCard(location);
       const message =
-        group.length > 1 ? renderPairingDigest(group, this.context()) : renderPairingCard(record, this.context());
+        group.length > 1 ? renderPairingDigest(group, this.context()) : renderCard(record, this.context());
       assertOwned(this.options.scope, new Set(group.map((r) => r.gateway)));
       const updated = await slack.unlessGone('chat.update', () =>
         slack.client.chat.update({ ...location, ...message }),

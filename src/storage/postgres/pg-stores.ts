@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditOutcome } from '../../audit/audit-entry.js';
-import type { RequestKind } from '../../pairing/types.js';
+import type { AnyDecision, RequestKind } from '../../pairing/types.js';
 import {
   type AuditStore,
   type ClaimStore,
@@ -18,7 +18,7 @@ interface ClaimRow {
   gateway: string;
   kind: RequestKind;
   request_id: string;
-  decision: 'approve' | 'reject';
+  decision: AnyDecision;
   user_id: string;
   fingerprint: string;
   claimed_at_ms: string;

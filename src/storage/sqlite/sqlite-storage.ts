@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry, AuditOutcome } from '../../audit/audit-entry.js';
-import type { RequestKind } from '../../pairing/types.js';
+import type { AnyDecision, RequestKind } from '../../pairing/types.js';
 import type {
   AuditStore,
   ClaimStore,
@@ -34,7 +34,7 @@ interface ClaimRow {
   gateway: string;
   kind: RequestKind;
   request_id: string;
-  decision: 'approve' | 'reject';
+  decision: AnyDecision;
   user_id: string;
   fingerprint: string;
   claimed_at_ms: number;

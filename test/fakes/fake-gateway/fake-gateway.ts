@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DevicePairRequest, PairedDevice } from './device-state.js';
+import type { ExecDecision, ExecRecord, ExecRequestInput } from './exec-approvals.js';
 import {
   closeSessions,
   dropSessions,
@@ -211,6 +212,25 @@ export class FakeGateway {
   /** Approves the device's pending requests, or lets it in with any scopes when none is pending. */
   approveDevice(deviceId: string): void {
     this.state.devices.approveDevice(deviceId);
+  }
+
+  /** An exec approval request from another client (an agent): only approval routes with operator.admin see it. */
+  requestExecApproval(input: ExecRequestInput = {}): ExecRecord {
+    return this.state.exec.create(input);
+  }
+
+  /** Resolves an exec approval outside the bot (the CLI's resolver name by default). */
+  resolveExecApprovalOutside(id: string, decision: ExecDecision, resolvedBy?: string): void {
+    this.state.exec.resolveOutside(id, decision, resolvedBy);
+  }
+
+  /** Ends an exec approval request by timeout now. */
+  expireExecApproval(id: string): void {
+    this.state.exec.expire(id);
+  }
+
+  execApproval(id: string): ExecRecord | undefined {
+    return this.state.exec.get(id);
   }
 
   setNodeConnected(nodeId: string, connected: boolean): void {

@@ -109,7 +109,7 @@ export class GatewayCore {
   broadcast(event: string, payload: unknown, withStateVersion = false): void {
     for (const session of this.sessions) {
       if (session.phase !== 'ready' || !session.grant) continue;
-      if (!mayReceiveEvent(session.grant.scopes, event)) continue;
+      if (!mayReceiveEvent(session.grant.scopes, event, session.grant.caps)) continue;
       session.sendEvent(event, payload, withStateVersion ? this.stateVersion : undefined);
     }
   }
@@ -218,6 +218,7 @@ export class GatewayCore {
   private methodContext(session: Session): MethodContext {
     return {
       scopes: session.grant?.scopes ?? [],
+      displayName: session.grant?.client.displayName ?? session.grant?.client.id ?? 'operator',
       state: this.state,
       nowMs: this.config.nowMs(),
       presence: () => this.presence(),

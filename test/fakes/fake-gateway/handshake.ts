@@ -29,6 +29,7 @@ interface ConnectParams {
   client: ConnectClientInfo;
   role?: string;
   scopes?: string[];
+  caps?: string[];
   auth?: ConnectAuthParams;
   device?: DeviceBlock;
 }
@@ -61,6 +62,8 @@ export interface HandshakeDeps {
 export interface ConnectGrant {
   role: 'operator';
   scopes: string[];
+  /** Declared caps (`approvals` / `exec-approvals` make the session an exec approval route). */
+  caps: string[];
   authMethod: AuthMethod;
   client: ConnectClientInfo;
   deviceId?: string;
@@ -181,6 +184,7 @@ function authorize(params: ConnectParams, deps: HandshakeDeps): HandshakeRejecti
   const grant: ConnectGrant = {
     role: 'operator',
     scopes: keepsScopes ? options.grantScopes([...requested]) : [],
+    caps: [...(params.caps ?? [])],
     authMethod: auth.method,
     client: params.client,
   };

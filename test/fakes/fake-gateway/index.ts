@@ -8,6 +8,7 @@ export {
   type OperatorConnectOptions,
   signV3,
 } from './device-signing.js';
+export type { ExecDecision, ExecRecord, ExecRequestInput } from './exec-approvals.js';
 export { FakeGateway, type FakeGatewayOptions } from './fake-gateway.js';
 export type { ObservedClose, ReceivedRequest } from './gateway-core.js';
 export { GatewayHarness } from './harness.js';

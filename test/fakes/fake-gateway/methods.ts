@@ -11,6 +11,8 @@ import { renderNodeListEntry } from './views.js';
 export interface MethodContext {
   /** Scopes granted to the calling session (`hello-ok.auth.scopes`). */
   scopes: readonly string[];
+  /** The calling session's display name (what the gateway records as an approval's resolver). */
+  displayName: string;
   state: GatewayState;
   nowMs: number;
   presence: () => Record<string, unknown>[];
@@ -66,6 +68,22 @@ const METHODS: Record<string, MethodSpec> = {
   'node.event': { scope: NODE_ONLY },
   'node.pending.pull': { scope: NODE_ONLY },
   ...PAIRING_METHODS,
+  'exec.approval.list': { scope: Scope.approvals, handle: (ctx) => ctx.state.exec.list(ctx.scopes) },
+  'exec.approval.resolve': {
+    scope: Scope.approvals,
+    schema: 'ExecApprovalResolveParams',
+    handle: (ctx, params) => ctx.state.exec.resolve(ctx.scopes, params, ctx.displayName),
+  },
+  'approval.get': {
+    scope: Scope.approvals,
+    schema: 'ApprovalGetParams',
+    handle: (ctx, params) => ctx.state.exec.approvalGet(ctx.scopes, params),
+  },
+  'approval.history': {
+    scope: Scope.approvals,
+    schema: 'ApprovalHistoryParams',
+    handle: (ctx, params) => ctx.state.exec.history(params),
+  },
 };
 
 /** Methods advertised in `hello-ok.features.methods` (node-only ones included, as the gateway does). */

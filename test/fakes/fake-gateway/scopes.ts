@@ -5,6 +5,7 @@ export const Scope = {
   write: 'operator.write',
   pairing: 'operator.pairing',
   admin: 'operator.admin',
+  approvals: 'operator.approvals',
 } as const;
 
 /**
@@ -48,7 +49,7 @@ export function computeRequiredApproveScopes(commands: readonly string[]): strin
   return [Scope.pairing, Scope.write];
 }
 
-type Audience = 'everyone' | 'observers' | 'approvers';
+type Audience = 'everyone' | 'observers' | 'approvers' | 'approval-routes';
 
 const EVENT_AUDIENCE: Record<string, Audience> = {
   tick: 'everyone',
@@ -61,15 +62,22 @@ const EVENT_AUDIENCE: Record<string, Audience> = {
   'node.pair.resolved': 'approvers',
   'device.pair.requested': 'approvers',
   'device.pair.resolved': 'approvers',
+  'exec.approval.requested': 'approval-routes',
+  'exec.approval.resolved': 'approval-routes',
 };
 
 /** Events the fake advertises in `hello-ok.features.events`. */
 export const FEATURE_EVENTS: readonly string[] = Object.keys(EVENT_AUDIENCE);
 
-/** Scope gating of pushed events: observers need read/write/admin, approvers pairing/admin. */
-export function mayReceiveEvent(scopes: readonly string[], event: string): boolean {
+/**
+ * Scope gating of pushed events: observers need read/write/admin, approvers pairing/admin; exec approval events go
+ * only to sessions that declared the `approvals` cap and hold operator.admin (other clients' requests).
+ */
+export function mayReceiveEvent(scopes: readonly string[], event: string, caps: readonly string[] = []): boolean {
   const audience = EVENT_AUDIENCE[event] ?? 'everyone';
   if (audience === 'everyone') return true;
+  if (audience === 'approval-routes')
+    return (caps.includes('approvals') || caps.includes('exec-approvals')) && scopes.includes(Scope.admin);
   if (audience === 'observers') return hasScope(scopes, Scope.read);
   return hasScope(scopes, Scope.pairing);
 }

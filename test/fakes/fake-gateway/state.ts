@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { DeviceRegistry } from './device-state.js';
+import { ExecApprovalBook } from './exec-approvals.js';
 import { computeRequiredApproveScopes } from './scopes.js';
 
 /** Gateway state the fake serves: nodes, pending node requests and (via `devices`) device pairing. */
@@ -88,6 +89,8 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /** Nodes and node pairing requests, emitting the gateway's events on every change. */
 export class GatewayState {
   readonly devices: DeviceRegistry;
+  /** Exec approval requests (their events reach only approval routes). */
+  readonly exec: ExecApprovalBook;
   private readonly nodeMap = new Map<string, FakeNode>();
   private readonly requests = new Map<string, NodePairRequest>();
 
@@ -96,6 +99,9 @@ export class GatewayState {
     private readonly listener: StateListener,
   ) {
     this.devices = new DeviceRegistry(nowMs, (event, payload) => listener.emit(event, payload));
+    this.exec = new ExecApprovalBook(nowMs, (event, payload) =>
+      listener.emit(event, payload as Record<string, unknown>),
+    );
   }
 
   addNode(input: AddNodeInput): FakeNode {
