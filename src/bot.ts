@@ -282,7 +282,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       const each = Object.fromEntries(
         gateways.all().map((g) => {
           const s = g.client.getStatus();
-          return [g.id, { state: s.state, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError }];
+          const e = g.exec?.client.getStatus();
+          const execApprovals = e ? { execApprovals: { state: e.state, lastError: e.lastError } } : {};
+          return [
+            g.id,
+            { state: s.state, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError, ...execApprovals },
+          ];
         }),
       );
       // Ready while Slack works (the bot starts only after auth.test) and at least one gateway session is up. The

@@ -148,7 +148,7 @@ describe.each(['socket', 'http'] as const)('exec approvals (%s mode)', (mode) =>
     await until(() => {
       const c = cards(h as Harness).find((m) => m.ts === cliCard.ts);
       expect(json(c)).toContain('decided outside Slack');
-      expect(json(c)).toContain('runtime:cli');
+      expect(json(c)).toContain('(`cli`)');
       expect(buttons(c)).toEqual([]);
     });
     await until(() => {

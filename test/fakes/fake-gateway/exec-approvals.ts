@@ -66,15 +66,27 @@ export class ExecApprovalBook {
     const sessionKey = input.sessionKey ?? 'agent:main:main';
     const request: Record<string, unknown> = {
       command,
-      commandPreview: command.slice(0, 80),
       ...(host === 'node' ? { systemRunBinding: { argv, cwd, agentId, sessionKey, envHash: null } } : {}),
-      ...(host === 'node' ? { systemRunPlan: { argv, cwd, commandText: command, agentId, sessionKey } } : {}),
+      ...(host === 'node'
+        ? {
+            systemRunPlan: {
+              argv,
+              cwd,
+              commandText: command,
+              commandPreview: null,
+              agentId,
+              sessionKey,
+              policySnapshot: { security: input.security ?? 'full', ask: input.ask ?? 'always', askFallback: 'deny' },
+            },
+          }
+        : {}),
       cwd,
       nodeId: host === 'node' ? (input.nodeId ?? 'node-1') : null,
       host,
       security: input.security ?? 'full',
       ask: input.ask ?? 'always',
-      warningText: input.warningText,
+      warningText: input.warningText ?? null,
+      scope: null,
       commandAnalysis: {
         commandCount: 1,
         nestedCommandCount: 0,
@@ -85,11 +97,17 @@ export class ExecApprovalBook {
         input.allowedDecisions ??
         (input.ask === 'always' || input.ask === undefined ? ['allow-once', 'deny'] : [...ALL_DECISIONS]),
       agentId,
-      resolvedPath: host === 'node' ? `/usr/bin/${argv[0] ?? 'sh'}` : undefined,
+      resolvedPath: host === 'node' ? `/usr/bin/${argv[0] ?? 'sh'}` : null,
       sessionKey,
       sessionId: crypto.randomUUID(),
       runId: null,
       toolCallId: null,
+      turnSourceChannel: null,
+      turnSourceTo: null,
+      turnSourceAccountId: null,
+      turnSourceThreadId: null,
+      cronExecutionSource: null,
+      cronOperationBinding: null,
     };
     const record: ExecRecord = {
       id,
@@ -114,9 +132,9 @@ export class ExecApprovalBook {
     return [...this.records.values()];
   }
 
-  /** Resolution by someone else (the CLI shows as `runtime:cli`). */
-  resolveOutside(id: string, decision: ExecDecision, resolvedBy = 'runtime:cli'): void {
-    this.apply(id, decision, resolvedBy);
+  /** Resolution by someone else; the live CLI's shows as `resolvedBy:"cli"` in the event, `{kind:"runtime", id:"cli"}` in snapshots. */
+  resolveOutside(id: string, decision: ExecDecision, resolvedBy = 'cli'): void {
+    this.apply(id, decision, resolvedBy, resolvedBy === 'cli' ? { kind: 'runtime', id: 'cli' } : undefined);
   }
 
   /** Expires a request now (as its timeout would). */
@@ -240,7 +258,7 @@ export class ExecApprovalBook {
       presentation: {
         kind: 'exec',
         commandText: r.command,
-        commandPreview: r.commandPreview,
+        commandPreview: null,
         warningText: r.warningText ?? null,
         host: r.host,
         nodeId: r.nodeId,
