@@ -326,7 +326,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       });
     }
   }
-  for (const channel of new Set(config.gateways.map((g) => g.pairingChannel))) {
+  const channels = [
+    ...config.gateways.map((g) => g.pairingChannel),
+    ...(config.exec.enabled && config.exec.channel ? [config.exec.channel] : []),
+  ];
+  for (const channel of new Set(channels)) {
     void checkPairingChannel(app.client, channel, log.child({ component: 'slack' }));
   }
   for (const g of gateways.all()) {

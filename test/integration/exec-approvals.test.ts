@@ -214,6 +214,23 @@ describe('exec approvals: sessions, long commands, bursts, commands', () => {
     await execCard(h, req.id);
   });
 
+  it('posts exec cards in OPENCLAW_EXEC_CHANNEL when it is set, pairing cards still in the pairing channel', async () => {
+    h = await startHarness({
+      env: { ...EXEC_ON, OPENCLAW_EXEC_CHANNEL: 'C0EXECCHAN' },
+      prepareGateway: (g) => g.addNode({ ...NODE }),
+      prepareSlack: (slack) => {
+        slack.addChannel('C0EXECCHAN');
+        slack.joinChannel('C0EXECCHAN');
+      },
+    });
+    await firstGateway(h.bot).exec?.client.waitUntilConnected(10_000);
+    const req = h.gateway.requestExecApproval({ nodeId: NODE.nodeId });
+    h.gateway.requestNodePairing({ displayName: 'pair-me', commands: ['ollama.models'] });
+    await until(() => expect(JSON.stringify(h?.slack.messages('C0EXECCHAN').map((m) => m.metadata))).toContain(req.id));
+    await until(() => expect(json(cards(h as Harness)[0])).toContain('pair-me'));
+    expect(cards(h).some((m) => JSON.stringify(m.metadata ?? {}).includes(req.id))).toBe(false);
+  });
+
   it('clamps a long command on the card (Deny only there) and shows it whole in a modal, where Allow is', async () => {
     h = await execHarness('socket');
     const long = `echo ${'x'.repeat(6_000)} END-OF-COMMAND`;

@@ -88,6 +88,8 @@ export interface OperatorConnectOptions {
   deviceFamily?: string;
   displayName?: string;
   role?: string;
+  /** Declared caps (`approvals` makes an exec approval route). */
+  caps?: string[];
   minProtocol?: number;
   maxProtocol?: number;
   /** Fields to sign differently from what is sent (negative tests: reversed scopes, other nonce…). */
@@ -138,7 +140,7 @@ export function buildOperatorConnectParams(options: OperatorConnectOptions): Ope
     client,
     role: options.role ?? 'operator',
     scopes: options.scopes ?? [...ALL_OPERATOR_SCOPES],
-    caps: [],
+    caps: [...(options.caps ?? [])],
   };
   if (options.auth) params.auth = options.auth;
   if (options.key) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
 import { createTestDatabase } from '../../support/test-database.js';
-import { APPROVER, CHANNEL, SCOPES_WITH_HISTORY } from '../support/bot-harness.js';
+import { ADMIN, APPROVER, CHANNEL, SCOPES_WITH_HISTORY } from '../support/bot-harness.js';
 import { type ReplicaSet, startReplicaSet } from './support/replica-set.js';
 
 let set: ReplicaSet | undefined;
@@ -107,6 +107,48 @@ describe('replicas on PostgreSQL (bot processes)', () => {
       'the card updated',
     );
     await waitFor(() => expect(s.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(1), 10_000, 'one thread reply');
+    expect(s.slack.failures).toEqual([]);
+  });
+
+  it('gives an exec approval one card from the holder; simultaneous clicks on two replicas make one resolve', async () => {
+    set = await startReplicaSet(2, {
+      databaseUrl: await createTestDatabase('replicas'),
+      env: { OPENCLAW_EXEC_APPROVALS: 'true', OPENCLAW_EXEC_APPROVERS: `${ADMIN},U0SECOND01` },
+    });
+    const s = set;
+    const [r1, r2] = s.replicas;
+    if (!r1 || !r2) throw new Error('two replicas expected');
+    await s.waitForHolder();
+    // Every replica is an approval route (its own session with the cap); only the holder posts.
+    await waitFor(
+      () => expect(s.gateway.sessions().filter((x) => x.displayName?.includes('exec approvals'))).toHaveLength(2),
+      10_000,
+      'two approvals sessions',
+    );
+    const ids = [0, 1, 2].map((i) => s.gateway.requestExecApproval({ argv: ['echo', `replica-${i}`] }).id);
+    await waitFor(() => expect(cardsPerRequest(s.slack, ids)).toEqual([1, 1, 1]), 20_000, 'one card per exec request');
+    const card = await postedCard(s, ids[0] ?? '');
+    await Promise.all([
+      s.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'exec.allow-once', userId: ADMIN }, r1.target),
+      s.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'exec.deny', userId: 'U0SECOND01' }, r2.target),
+    ]);
+    await waitFor(
+      () => expect(s.gateway.execApproval(ids[0] ?? '')?.status).not.toBe('pending'),
+      10_000,
+      'decided at the gateway',
+    );
+    expect(s.gateway.callCount('exec.approval.resolve')).toBe(1);
+    await waitFor(
+      () =>
+        expect(JSON.stringify(s.slack.messages(CHANNEL).find((m) => m.ts === card.ts)?.blocks)).toMatch(
+          /(Allowed once|Denied) by/,
+        ),
+      10_000,
+      'the card updated',
+    );
+    // Still one message per request (a decided card no longer carries the id in buttons; its metadata does).
+    const withMeta = s.slack.messages(CHANNEL).map((m) => JSON.stringify(m.metadata ?? {}));
+    expect(ids.map((id) => withMeta.filter((m) => m.includes(id)).length)).toEqual([1, 1, 1]);
     expect(s.slack.failures).toEqual([]);
   });
 

@@ -357,3 +357,51 @@ describe('FakeGateway faults', () => {
     await expect(RawGatewayClient.open(gateway.url)).rejects.toThrow(/ECONNREFUSED/);
   });
 });
+
+describe('FakeGateway exec approvals', () => {
+  const APPROVALS = 'operator.approvals';
+
+  it('delivers exec.approval.* only to sessions declaring the approvals cap with operator.admin', async () => {
+    const gateway = await h.start();
+    const route = (await h.connect({ scopes: [APPROVALS, ADMIN], caps: ['approvals'] })).client;
+    const noCap = (await h.connect({ scopes: ALL })).client;
+    const noAdmin = (await h.connect({ scopes: [APPROVALS], caps: ['approvals'] })).client;
+    const record = gateway.requestExecApproval({ nodeId: 'n1' });
+    const seen = await route.waitForEvent('exec.approval.requested');
+    expect((seen.payload as { id: string }).id).toBe(record.id);
+    gateway.expireExecApproval(record.id);
+    expect((await route.waitForEvent('exec.approval.resolved')).payload).toMatchObject({
+      id: record.id,
+      decision: 'deny',
+      resolvedBy: null,
+    });
+    // Give stray deliveries a chance: a request/response round trip on each socket orders after the broadcast.
+    await noCap.request('node.list', {});
+    await noAdmin.request('exec.approval.list', {});
+    expect(noCap.events('exec.approval.requested')).toEqual([]);
+    expect(noAdmin.events('exec.approval.requested')).toEqual([]);
+    expect((await noAdmin.request('exec.approval.list', {})).payload).toEqual([]);
+  });
+
+  it('resolves once: the same decision again is ok, another is APPROVAL_ALREADY_RESOLVED, unknown ids not found', async () => {
+    const gateway = await h.start();
+    const admin = await h.session([APPROVALS, ADMIN]);
+    const { id } = gateway.requestExecApproval({ ask: 'always' });
+    expect((await admin.request('exec.approval.resolve', { id, decision: 'allow-always' })).error?.message).toMatch(
+      /unavailable/,
+    );
+    expect((await admin.request('exec.approval.resolve', { id, decision: 'allow-once' })).ok).toBe(true);
+    expect((await admin.request('exec.approval.resolve', { id, decision: 'allow-once' })).ok).toBe(true);
+    expect((await admin.request('exec.approval.resolve', { id, decision: 'deny' })).error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { reason: 'APPROVAL_ALREADY_RESOLVED' },
+    });
+    expect((await admin.request('exec.approval.resolve', { id: 'nope', decision: 'deny' })).error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { reason: 'APPROVAL_NOT_FOUND' },
+    });
+    const snapshot = (await admin.request('approval.get', { id })).payload as { approval: unknown };
+    expect(validateAgainst('ApprovalSnapshot', snapshot.approval)).toBeNull();
+    expect((await admin.request('approval.get', { id: 'x', extra: 1 })).error?.code).toBe('INVALID_REQUEST');
+  });
+});
