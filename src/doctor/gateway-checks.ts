@@ -1,4 +1,5 @@
 import type { Config, GatewayConfig } from '../config.js';
+import { APPROVALS_CAP, approvalsScopes } from '../exec/exec-runtime.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
@@ -34,9 +35,10 @@ export async function checkGateways(
   const results: CheckResult[] = [];
   for (const gateway of config.gateways) {
     const named = config.gateways.length > 1;
-    for (const r of await checkGateway(identities, gateway, log)) {
-      results.push(named ? { ...r, name: `${r.name} (${gateway.id})` } : r);
-    }
+    const checks = await checkGateway(identities, gateway, log);
+    if (config.exec.enabled && checks.every((c) => c.status !== 'fail'))
+      checks.push(await checkExecApprovals(identities, gateway, config.exec.approvers.length, log));
+    for (const r of checks) results.push(named ? { ...r, name: `${r.name} (${gateway.id})` } : r);
   }
   return results;
 }
@@ -101,6 +103,56 @@ async function checkGateway(identities: IdentityStore, gateway: GatewayConfig, l
       );
     }
     return results;
+  } finally {
+    await client.stop();
+  }
+}
+
+/** OPENCLAW_EXEC_APPROVALS: the approvals session comes up with the cap's scopes, and someone may decide. */
+async function checkExecApprovals(
+  identities: IdentityStore,
+  gateway: GatewayConfig,
+  approvers: number,
+  log: Logger,
+): Promise<CheckResult> {
+  const name = 'exec approvals session';
+  const scopes = approvalsScopes(gateway.scopes);
+  const client = new GatewayClient({
+    url: gateway.url,
+    auth: gateway.auth,
+    scopes,
+    caps: [APPROVALS_CAP],
+    displayName: `${gateway.clientName} (exec approvals)`.slice(0, 64),
+    signer: await DeviceIdentity.loadOrCreate(identities, gateway.id),
+    log,
+  });
+  const settled = firstOutcome(client);
+  client.start();
+  try {
+    if ((await settled) !== 'connected') {
+      const status = client.getStatus();
+      return fail(
+        name,
+        `${status.pause?.reason ?? status.lastError ?? status.state}`,
+        status.pause?.hint ??
+          `approve the bot device for ${scopes.join(', ')} (openclaw devices list, then openclaw devices approve <requestId>)`,
+      );
+    }
+    const missing = scopes.filter((s) => !client.grantedScopes.includes(s));
+    if (missing.length > 0)
+      return fail(
+        name,
+        `missing ${missing.join(', ')}`,
+        'approve the scope upgrade of the bot device (openclaw devices approve)',
+      );
+    const pending = ((await client.request('exec.approval.list', {})) as unknown[]).length;
+    if (approvers === 0)
+      return warn(
+        name,
+        `connected as an approval route; ${pending} waiting, but nobody may decide`,
+        'set OPENCLAW_EXEC_APPROVERS or OPENCLAW_ADMINS',
+      );
+    return ok(name, `connected as an approval route (cap ${APPROVALS_CAP}); ${pending} waiting now`);
   } finally {
     await client.stop();
   }

@@ -105,6 +105,20 @@ describe('doctor (its own process)', () => {
     expect(code).toBe(0);
   });
 
+  it('checks the exec approvals session when OPENCLAW_EXEC_APPROVALS is on, and fails when its scopes are not granted', async () => {
+    const healthy = await setup();
+    healthy.gateway.requestExecApproval({ nodeId: 'n1' });
+    const on = await runDoctor({ ...healthy.env, OPENCLAW_EXEC_APPROVALS: 'true' });
+    expect(on.stdout).toMatch(
+      /✓ exec approvals session: connected as an approval route \(cap approvals\); 1 waiting now/,
+    );
+    expect(on.code).toBe(0);
+    const narrow = await setup({ grantScopes: (s) => s.filter((x) => x !== 'operator.approvals') });
+    const refused = await runDoctor({ ...narrow.env, OPENCLAW_EXEC_APPROVALS: 'true' });
+    expect(refused.stdout).toMatch(/✗ exec approvals session: missing operator\.approvals/);
+    expect(refused.code).toBe(1);
+  });
+
   it('checks the database on PostgreSQL: reachable, schema current, who holds each lease; uses the bot device', async () => {
     const { env } = await setup();
     const databaseUrl = await createTestDatabase('doctor');
