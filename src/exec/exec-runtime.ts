@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { NodeDirectory } from '../commands/node-directory.js';
 import type { GatewayConfig } from '../config/gateways.js';
 import type { DomainEvents } from '../events/domain-events.js';
+import type { FleetModel } from '../fleet/fleet-model.js';
 import type { DeviceSigner } from '../gateway/connect-params.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import type { Fingerprinter } from '../pairing/fingerprint.js';
@@ -39,7 +39,7 @@ export interface ExecRuntimeParts {
   approvers: readonly string[];
   isMember: MembershipCheck;
   signer: DeviceSigner;
-  directory: NodeDirectory;
+  directory: FleetModel;
   requestReconcile: (reason: string) => void;
   claimsShared?: boolean | undefined;
   reconcileIntervalMs?: number | undefined;
@@ -50,7 +50,7 @@ export interface ExecRuntimeParts {
 /** A card is not held back longer than this for the node's display name (it names the node id either way). */
 const NODE_NAME_WAIT_MS = 1_000;
 
-async function nodeNameWithin(directory: NodeDirectory, nodeId: string, waitMs: number): Promise<string | undefined> {
+async function nodeNameWithin(directory: FleetModel, nodeId: string, waitMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), waitMs);

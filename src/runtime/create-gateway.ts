@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
-import { NodeDirectory } from '../commands/node-directory.js';
 import type { GatewayConfig } from '../config/gateways.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { createExecRuntime } from '../exec/exec-runtime.js';
+import { FleetModel } from '../fleet/fleet-model.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
@@ -92,7 +92,13 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     onError: (err) => gatewayLog.error({ err }, 'could not queue a gateway alert'),
     nowMs,
   });
-  const directory = new NodeDirectory(nodes);
+  const directory = new FleetModel({
+    source: nodes,
+    events: client,
+    log: gatewayLog.child({ component: 'fleet' }),
+    nowMs,
+  });
+  directory.start();
   const exec = shared.exec
     ? createExecRuntime(config, {
         ...shared,

@@ -1,6 +1,6 @@
-import type { NodeDirectory } from '../commands/node-directory.js';
 import type { GatewayConfig } from '../config/gateways.js';
 import type { ExecRuntime } from '../exec/exec-runtime.js';
+import type { FleetModel } from '../fleet/fleet-model.js';
 import type { GatewayClient, GatewayStatus } from '../gateway/gateway-client.js';
 import type { NodeManager } from '../gateway/nodes.js';
 import type { PairingDecider } from '../pairing/decider.js';
@@ -14,8 +14,8 @@ export interface GatewayRuntime {
   readonly config: GatewayConfig;
   readonly client: GatewayClient;
   readonly nodes: NodeManager;
-  /** node.list shared for a moment between commands and clicks. */
-  readonly directory: NodeDirectory;
+  /** The gateway's nodes in memory (node.list plus the gateway's pushes): commands read it without a round trip. */
+  readonly directory: FleetModel;
   readonly watcher: PairingWatcher;
   readonly decider: PairingDecider;
   readonly alerts: GatewayAlerts;

@@ -233,7 +233,9 @@ describe('exec approvals, against the real OpenClaw gateway and a real node host
     console.log(
       `CLI resolution: event ${JSON.stringify(resolved?.payload).slice(0, 200)}… snapshot resolver ${JSON.stringify(snapshot.approval.resolver)}`,
     );
-    console.log(`requested event: ${JSON.stringify(seen.find((e) => e.event === 'exec.approval.requested')?.payload)}`);
+    console.log(
+      `requested event: ${JSON.stringify(seen.find((e) => e.event === 'exec.approval.requested')?.payload).slice(0, 400)}…`,
+    );
   });
 
   it('a short timeoutMs ends in "expired", not in a denial by someone', async () => {

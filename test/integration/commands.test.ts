@@ -23,13 +23,18 @@ async function ask(harness: Harness, text: string, user = STRANGER): Promise<Res
 
 describe.each(['socket', 'http'] as const)('/openclaw (%s mode)', (mode) => {
   it('answers nodes, describe and presence for everyone', async () => {
-    h = await startHarness({ mode });
-    const node = h.gateway.addNode({
-      displayName: 'alpha',
-      commands: ['system.which'],
-      approved: true,
-      connected: true,
-      hostStats: { cpuCount: 4, loadAverage: [0.5, 0.4, 0.3], updatedAtMs: Date.now() },
+    let node: { nodeId: string } = { nodeId: '' };
+    h = await startHarness({
+      mode,
+      prepareGateway: (g) => {
+        node = g.addNode({
+          displayName: 'alpha',
+          commands: ['system.which'],
+          approved: true,
+          connected: true,
+          hostStats: { cpuCount: 4, loadAverage: [0.5, 0.4, 0.3], updatedAtMs: Date.now() },
+        });
+      },
     });
     const nodes = await ask(h, 'nodes');
     expect(body(nodes)).toContain('alpha');
@@ -38,7 +43,7 @@ describe.each(['socket', 'http'] as const)('/openclaw (%s mode)', (mode) => {
     expect(body(described)).toContain('system.which');
     expect(body(described)).toContain(node.nodeId.slice(0, 12));
     expect(body(described)).toMatch(/4 CPUs/);
-    // describe is answered from the node.list entry nodes just fetched: one shared round trip, not two.
+    // Both are answered from the fleet model: the one node.list is the one read after the bot connected.
     expect(h.gateway.callCount('node.list')).toBe(1);
     expect(body(await ask(h, 'presence'))).toMatch(/connected/);
     expect(h.slack.violations).toEqual([]);
@@ -234,6 +239,29 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     expect(JSON.stringify(shown().find((e) => e.ts === page.ts)?.blocks)).toBe(second);
     expect(shown().some((e) => e.ts !== page.ts && /unreachable/.test(JSON.stringify(e)))).toBe(true);
     expect(h.slack.failures).toEqual([]);
+  });
+
+  it('answers from the fleet model: presence and host stats pushed by the gateway show without a node.list', async () => {
+    let nodeId = '';
+    h = await startHarness({
+      mode,
+      prepareGateway: (g) => {
+        nodeId = g.addNode({ displayName: 'edge-1', approved: true, connected: true }).nodeId;
+      },
+    });
+    expect(body(await ask(h, 'nodes'))).toContain('edge-1');
+    const lists = h.gateway.callCount('node.list');
+    h.gateway.setNodeConnected(nodeId, false);
+    await until(async () => expect(body(await ask(h as Harness, 'nodes offline'))).toContain('edge-1'));
+    h.gateway.emitEvent('node.hostStats', {
+      nodeId,
+      hostStats: { cpuCount: 16, diskTotalBytes: 1e12, diskAvailableBytes: 4e10, updatedAtMs: Date.now() - 30_000 },
+    });
+    await until(async () => expect(body(await ask(h as Harness, 'describe edge-1'))).toMatch(/16 CPUs/));
+    expect(h.gateway.callCount('node.list')).toBe(lists);
+    // A rename is the bot's own change: the next answer reads the gateway again and shows the new name.
+    await ask(h, 'rename edge-1 edge-renamed', APPROVER);
+    expect(body(await ask(h, 'nodes'))).toContain('edge-renamed');
   });
 
   it('renders hostile input inert', async () => {
