@@ -21,6 +21,7 @@ import { CardSync } from './slack/delivery/card-sync.js';
 import { DeliveryLoop } from './slack/delivery/delivery-loop.js';
 import { OutboxDelivery } from './slack/delivery/outbox-delivery.js';
 import { SlackCalls } from './slack/delivery/slack-calls.js';
+import type { DecisionClickDeps } from './slack/listeners/actions/click-origin.js';
 import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
 import { register as registerExecDecision } from './slack/listeners/actions/exec-decision.js';
 import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
@@ -237,22 +238,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   registerWorkspaceGuard(app, slack, log);
   const modals = new ReviewModals({ storage, context: cardContext, log: log.child({ component: 'modals' }) });
   registerPairingReview(app, { modals, log: log.child({ component: 'clicks' }) });
-  registerPairingDecision(app, {
+  const clicks: DecisionClickDeps = {
     gateways,
     audit,
     modals,
     log: log.child({ component: 'clicks' }),
     syncCards: () => delivery.sync(),
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
-  });
-  registerExecDecision(app, {
-    gateways,
-    audit,
-    modals,
-    log: log.child({ component: 'clicks' }),
-    syncCards: () => delivery.sync(),
-    observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
-  });
+  };
+  registerPairingDecision(app, clicks);
+  registerExecDecision(app, clicks);
   const commandDeps: CommandDeps = {
     gateways,
     storage,

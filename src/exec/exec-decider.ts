@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AuditIntent, AuditLog } from '../audit/audit-log.js';
 import { AppError, ErrorCode, StorageUnavailableError } from '../errors.js';
 import type { DomainEvents } from '../events/domain-events.js';
+import { passGate } from '../pairing/claim-gate.js';
 import type { DecisionResult } from '../pairing/decider.js';
 import { failureOf, isUnknownOutcome, type Refusal } from '../pairing/decision-failure.js';
 import type { MembershipCheck } from '../pairing/ports.js';
@@ -80,46 +81,20 @@ export class ExecDecider {
   }
 
   private async decideOnce(input: ExecDecisionInput): Promise<DecisionResult> {
-    const { storage } = this.options;
-    const record = await storage.requests.get(input);
-    if (record?.kind !== 'exec' || !record.request.exec) return { outcome: 'unknown' };
-    const allowed = await this.authorize(input.userId);
-    if (!allowed.ok) {
-      await this.audit(input, record, 'refused', allowed.refusal);
-      return { outcome: 'refused', refusal: allowed.refusal };
-    }
-    if (record.status !== 'pending') {
-      await this.audit(input, record, 'already', `already ${record.status}`);
-      return { outcome: 'already', record };
-    }
-    if (input.fingerprint !== record.fingerprint) {
-      await this.audit(input, record, 'changed', 'outdated-card');
-      return { outcome: 'changed', record, reason: 'outdated-card' };
-    }
-    const exec = record.request.exec;
-    if (!exec.allowedDecisions.includes(input.decision) || (input.decision !== 'deny' && exec.clipped)) {
-      await this.audit(input, record, 'refused', 'decision-not-offered');
-      return { outcome: 'refused', refusal: 'decision-not-offered' };
-    }
-    const claim: DecisionClaim = {
-      ...keyOfInput(input),
-      decision: input.decision,
-      userId: input.userId,
-      fingerprint: input.fingerprint,
-      claimedAtMs: this.nowMs(),
-    };
-    const claimed = await storage.claims.claim(claim);
-    if (!claimed.ok) {
-      await this.audit(input, record, 'already', `claimed by ${claimed.existing.userId}`);
-      return { outcome: 'already', record, claim: claimed.existing };
-    }
-    const fresh = await storage.requests.get(input);
-    if (fresh && fresh.status !== 'pending') {
-      await storage.claims.release(claim);
-      await this.audit(input, fresh, 'already', `already ${fresh.status}`);
-      return { outcome: 'already', record: fresh };
-    }
-    return this.execute(claim, record, false);
+    const gate = await passGate(input, {
+      storage: this.options.storage,
+      accepts: (record) => record.kind === 'exec' && record.request.exec !== undefined,
+      authorize: (userId) => this.authorize(userId),
+      // Only answers the request offers; a command too long to keep whole can only be denied.
+      refuse: (record) => {
+        const exec = record.request.exec;
+        const offered = exec?.allowedDecisions.includes(input.decision) ?? false;
+        return offered && (input.decision === 'deny' || !exec?.clipped) ? undefined : 'decision-not-offered';
+      },
+      audit: (record, outcome, detail) => this.audit(input, record, outcome, detail),
+      nowMs: this.nowMs,
+    });
+    return 'result' in gate ? gate.result : this.execute(gate.claim, gate.record, false);
   }
 
   /** Finishes interrupted decisions (a restart or a lost answer) on today's authority; safe to call often. */

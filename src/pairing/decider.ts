@@ -4,6 +4,7 @@ import { AppError, ErrorCode, type GatewayRequestError, isGatewayError, StorageU
 import type { DomainEvents } from '../events/domain-events.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
 import { type DecisionClaim, keyString, type RequestKey, type Storage } from '../storage/ports.js';
+import { passGate } from './claim-gate.js';
 import {
   type ChangeReason,
   type DecisionFailure,
@@ -14,7 +15,7 @@ import {
 import type { Fingerprinter } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
-import type { AnyDecision, PairingRequest, RequestRecord } from './types.js';
+import type { PairingRequest, RequestRecord } from './types.js';
 
 /** One click: which request (on which gateway), the fingerprint of the surface shown, who, and what. */
 export interface DecisionInput extends RequestKey {
@@ -23,16 +24,9 @@ export interface DecisionInput extends RequestKey {
   readonly decision: 'approve' | 'reject';
 }
 
-/** Every way a click can end, as codes; the Slack layer (decision-notes.ts) turns each into words. */
-export type DecisionResult =
-  | { outcome: 'decided'; record: RequestRecord }
-  | { outcome: 'refused'; refusal: Refusal }
-  | { outcome: 'unknown' }
-  | { outcome: 'already'; record: RequestRecord; claim?: DecisionClaim | undefined }
-  | { outcome: 'changed'; record: RequestRecord | undefined; reason: ChangeReason }
-  | { outcome: 'failed'; record: RequestRecord; failure: DecisionFailure }
-  /** The gateway applied it, but the store could not record it (unreachable): the card catches up when it is back. */
-  | { outcome: 'unrecorded'; record: RequestRecord; decision: AnyDecision };
+import type { DecisionResult } from './decision-result.js';
+
+export type { DecisionResult } from './decision-result.js';
 
 export interface AccessLists {
   readonly approvers: readonly string[];
@@ -111,37 +105,14 @@ export class PairingDecider {
   }
 
   private async decideOnce(input: DecisionInput): Promise<DecisionResult> {
-    const { storage } = this.options;
-    const record = await storage.requests.get(input);
-    if (!record) return { outcome: 'unknown' };
-    const allowed = await this.authorize(input.userId, record.request);
-    if (!allowed.ok) {
-      await this.audit(input, record, 'refused', allowed.refusal);
-      return { outcome: 'refused', refusal: allowed.refusal };
-    }
-    if (record.status !== 'pending') {
-      await this.audit(input, record, 'already', `already ${record.status}`);
-      return { outcome: 'already', record };
-    }
-    if (input.fingerprint !== record.fingerprint) {
-      // The click carries a surface this bot never showed for the current record: an outdated card, or a forgery.
-      await this.audit(input, record, 'changed', 'outdated-card');
-      return { outcome: 'changed', record, reason: 'outdated-card' };
-    }
-    const claim: DecisionClaim = { ...keyOfInput(input), ...pick(input), claimedAtMs: this.nowMs() };
-    const claimed = await storage.claims.claim(claim);
-    if (!claimed.ok) {
-      await this.audit(input, record, 'already', `claimed by ${claimed.existing.userId}`);
-      return { outcome: 'already', record, claim: claimed.existing };
-    }
-    // Another click (here or on another replica) may have decided and released its claim since the read above.
-    const fresh = await storage.requests.get(input);
-    if (fresh && fresh.status !== 'pending') {
-      await storage.claims.release(claim);
-      await this.audit(input, fresh, 'already', `already ${fresh.status}`);
-      return { outcome: 'already', record: fresh };
-    }
-    return this.execute(claim, record);
+    const gate = await passGate(input, {
+      storage: this.options.storage,
+      accepts: (record) => record.kind !== 'exec',
+      authorize: (userId, record) => this.authorize(userId, record.request),
+      audit: (record, outcome, detail) => this.audit(input, record, outcome, detail),
+      nowMs: this.nowMs,
+    });
+    return 'result' in gate ? gate.result : this.execute(gate.claim, gate.record);
   }
 
   /**
@@ -380,8 +351,4 @@ export class PairingDecider {
 
 function keyOfInput(key: RequestKey): RequestKey {
   return { gateway: key.gateway, kind: key.kind, requestId: key.requestId };
-}
-
-function pick(input: DecisionInput) {
-  return { decision: input.decision, userId: input.userId, fingerprint: input.fingerprint };
 }

@@ -1,50 +1,26 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import type { Logger } from 'pino';
-import type { AuditLog } from '../../../audit/audit-log.js';
 import { StorageUnavailableError } from '../../../errors.js';
 import type { DecisionResult } from '../../../pairing/decider.js';
 import type { ExecDecision } from '../../../pairing/types.js';
-import type { Gateways } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import { EXEC_ACTION_IDS, parseExecValue } from '../../blocks/exec-buttons.js';
 import { describeExecResult, STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
-import { respondReliably } from '../../respond-reliably.js';
-import type { ReviewModals } from '../../review-modals.js';
-
-export interface ExecDecisionDeps {
-  gateways: Gateways;
-  audit: AuditLog;
-  modals: ReviewModals;
-  log: Logger;
-  syncCards: () => Promise<void>;
-  observeAckMs?: (ms: number) => void;
-}
-
-interface ClickOrigin {
-  readonly userId: string;
-  readonly responseUrl: string | undefined;
-  readonly view: { readonly id: string; readonly hash: string | undefined } | undefined;
-  readonly client: WebClient;
-}
+import { type ClickOrigin, type DecisionClickDeps, originOf, tell } from './click-origin.js';
 
 /** Registers Allow once / Allow always / Deny (on exec cards and in their full-command modal). */
-export function register(app: App, deps: ExecDecisionDeps): void {
+export function register(app: App, deps: DecisionClickDeps): void {
   for (const [decision, actionId] of Object.entries(EXEC_ACTION_IDS) as [ExecDecision, string][]) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
       const started = performance.now();
       await ack();
       deps.observeAckMs?.(performance.now() - started);
-      const view =
-        body.container?.type === 'view' && body.view ? { id: body.view.id, hash: body.view.hash } : undefined;
-      const origin: ClickOrigin = { userId: body.user.id, responseUrl: body.response_url, view, client };
-      await decideAndTell(deps, action.value ?? '', decision, origin);
+      await decideAndTell(deps, action.value ?? '', decision, originOf(body, client));
     });
   }
 }
 
 async function decideAndTell(
-  deps: ExecDecisionDeps,
+  deps: DecisionClickDeps,
   raw: string,
   decision: ExecDecision,
   origin: ClickOrigin,
@@ -89,13 +65,4 @@ async function decideAndTell(
   }
   await deps.syncCards().catch(() => undefined);
   await tell(deps, origin, key, describeExecResult(result));
-}
-
-async function tell(deps: ExecDecisionDeps, origin: ClickOrigin, request: RequestKey | undefined, text?: string) {
-  if (origin.view) {
-    await deps.modals.update(origin.client, origin.view, request, text ?? 'Done: the card shows the outcome.');
-    return;
-  }
-  if (text)
-    await respondReliably(origin.responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
 }

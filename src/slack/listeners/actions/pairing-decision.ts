@@ -1,10 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import type { Logger } from 'pino';
-import type { AuditLog } from '../../../audit/audit-log.js';
 import { StorageUnavailableError } from '../../../errors.js';
 import type { DecisionResult } from '../../../pairing/decider.js';
-import type { Gateways } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import {
   APPROVE_ACTION_ID,
@@ -14,35 +10,10 @@ import {
   REJECT_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
 import { describeResult, STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
-import { respondReliably } from '../../respond-reliably.js';
-import type { ReviewModals } from '../../review-modals.js';
-
-export interface PairingDecisionDeps {
-  gateways: Gateways;
-  audit: AuditLog;
-  modals: ReviewModals;
-  log: Logger;
-  /** Called after every decision so the card catches up at once. */
-  syncCards: () => Promise<void>;
-  /** Records the click latency (ack) for metrics. */
-  observeAckMs?: (ms: number) => void;
-}
-
-/** Where the click came from: a message (answer on its response_url) or a review modal (update the modal). */
-interface ClickOrigin {
-  readonly userId: string;
-  readonly responseUrl: string | undefined;
-  readonly view: { readonly id: string; readonly hash: string | undefined } | undefined;
-  readonly client: WebClient;
-}
-
-function originOf(body: BlockAction, client: WebClient): ClickOrigin {
-  const view = body.container?.type === 'view' && body.view ? { id: body.view.id, hash: body.view.hash } : undefined;
-  return { userId: body.user.id, responseUrl: body.response_url, view, client };
-}
+import { type ClickOrigin, type DecisionClickDeps, originOf, tell } from './click-origin.js';
 
 /** Registers Approve / Reject (on cards and in review modals): ack at once, decide, tell the clicker privately. */
-export function register(app: App, deps: PairingDecisionDeps): void {
+export function register(app: App, deps: DecisionClickDeps): void {
   for (const actionId of [APPROVE_ACTION_ID, REJECT_ACTION_ID]) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
       const started = performance.now();
@@ -74,7 +45,7 @@ export function register(app: App, deps: PairingDecisionDeps): void {
 }
 
 async function decideAndTell(
-  deps: PairingDecisionDeps,
+  deps: DecisionClickDeps,
   value: DecisionValue | undefined,
   decision: 'approve' | 'reject',
   origin: ClickOrigin,
@@ -114,19 +85,4 @@ async function decideAndTell(
   }
   await deps.syncCards().catch(() => undefined);
   await tell(deps, origin, key, describeResult(result));
-}
-
-/** Answers the clicker: privately under the message, or by re-rendering the modal they clicked in. */
-async function tell(
-  deps: PairingDecisionDeps,
-  origin: ClickOrigin,
-  request: RequestKey | undefined,
-  text: string | undefined,
-): Promise<void> {
-  if (origin.view) {
-    await deps.modals.update(origin.client, origin.view, request, text ?? 'Done: the card shows the outcome.');
-    return;
-  }
-  if (text)
-    await respondReliably(origin.responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
 }
