@@ -81,16 +81,24 @@ export class PgDatabase {
       throw this.wrap(err);
     }
     let broken = false;
+    // pg-pool takes its error listener off a checked-out client: a server that goes away between two queries of
+    // this transaction would otherwise emit an unhandled 'error' and end the process.
+    const onError = (err: Error) => {
+      broken = true;
+      this.log.warn({ err: { message: err.message } }, 'PostgreSQL connection lost during a transaction');
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const value = await work(client);
       await client.query('COMMIT');
       return value;
     } catch (err) {
-      broken = isUnavailable(err);
+      broken = broken || isUnavailable(err);
       if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw this.wrap(err);
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
