@@ -172,6 +172,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         reconcileIntervalMs: options.reconcileIntervalMs,
         supersedeGraceMs: options.supersedeGraceMs,
         exec: config.exec.enabled ? { approvers: config.exec.approvers } : undefined,
+        nodeAlerts: config.fleet.nodeAlerts
+          ? {
+              offlineAfterMs: config.fleet.offlineAfterMs,
+              diskPercent: config.fleet.diskPercent,
+              channel: config.fleet.alertChannel,
+            }
+          : undefined,
         claimsShared: coordination === 'replicas',
         nowMs,
       }),
@@ -224,7 +231,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         again: () => delivery.requestAnotherPass(),
         nowMs,
       }),
-      new OutboxDelivery({ slack: slackCalls, storage, scope: coordinator, nowMs }),
+      new OutboxDelivery({
+        slack: slackCalls,
+        storage,
+        scope: coordinator,
+        gatewayLabel: (id) => gateways.label(id),
+        nowMs,
+      }),
     ],
     log: log.child({ component: 'delivery' }),
     nowMs,

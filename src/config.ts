@@ -85,6 +85,24 @@ const schema = z.object({
     .int()
     .min(0, 'must be 0 or more')
     .default(60_000),
+  OPENCLAW_NODE_ALERTS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+    .optional()
+    .transform((v) => v === undefined || v === 'true' || v === '1' || v === 'yes'),
+  OPENCLAW_NODE_OFFLINE_AFTER_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1_000, 'must be at least 1000 (1 s)')
+    .default(120_000),
+  OPENCLAW_ALERT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789 (not a #name)')
+    .optional(),
+  OPENCLAW_DISK_ALERT_PERCENT: z.coerce
+    .number({ message: 'must be a percentage such as 5 (0 turns disk alerts off)' })
+    .min(0, 'must be 0 to 100')
+    .max(100, 'must be 0 to 100')
+    .default(5),
   OPENCLAW_EXEC_APPROVALS: bool,
   OPENCLAW_EXEC_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_EXEC_CHANNEL: z
@@ -189,6 +207,17 @@ export interface Config {
     readonly invokeAllow: readonly string[];
     readonly invokeDeny: readonly string[];
   };
+  /** Node alerts (offline, low disk): on by default. */
+  readonly fleet: {
+    /** OPENCLAW_NODE_ALERTS. */
+    readonly nodeAlerts: boolean;
+    /** OPENCLAW_NODE_OFFLINE_AFTER_MS. */
+    readonly offlineAfterMs: number;
+    /** OPENCLAW_ALERT_CHANNEL; undefined: each gateway's pairing channel. */
+    readonly alertChannel: string | undefined;
+    /** OPENCLAW_DISK_ALERT_PERCENT (0: off). */
+    readonly diskPercent: number;
+  };
   /** Exec approvals in Slack (OPENCLAW_EXEC_*): off by default. */
   readonly exec: {
     /** OPENCLAW_EXEC_APPROVALS: open an approvals session per gateway (the gateway then waits for Slack). */
@@ -289,6 +318,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ordinaryCommands: e.OPENCLAW_ORDINARY_COMMANDS,
       invokeAllow: e.OPENCLAW_INVOKE_ALLOW,
       invokeDeny: e.OPENCLAW_INVOKE_DENY,
+    },
+    fleet: {
+      nodeAlerts: e.OPENCLAW_NODE_ALERTS,
+      offlineAfterMs: e.OPENCLAW_NODE_OFFLINE_AFTER_MS,
+      alertChannel: e.OPENCLAW_ALERT_CHANNEL,
+      diskPercent: e.OPENCLAW_DISK_ALERT_PERCENT,
     },
     exec: {
       enabled: e.OPENCLAW_EXEC_APPROVALS,

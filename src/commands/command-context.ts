@@ -14,7 +14,7 @@ import { renderError } from './render/render-error.js';
 /** Everything a slash command may touch. */
 export interface CommandDeps {
   gateways: Gateways;
-  storage: Pick<Storage, 'requests' | 'confirmations' | 'audit'>;
+  storage: Pick<Storage, 'requests' | 'confirmations' | 'audit' | 'alerts'>;
   audit: AuditLog;
   isMember: MembershipCheck;
   access: {

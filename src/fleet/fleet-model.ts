@@ -37,6 +37,7 @@ export class FleetModel {
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private lastSyncAtMs: number | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: FleetModelOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -75,6 +76,29 @@ export class FleetModel {
     return this.inflight ?? this.refresh();
   }
 
+  /** The nodes while the model is in step with the gateway; undefined while it is stale (alerts wait then). */
+  current(): readonly NodeInfo[] | undefined {
+    if (!this.synced) return undefined;
+    this.snapshot ??= [...this.byId.values()];
+    return this.snapshot;
+  }
+
+  /** Called after every change the model takes in (a list read, a presence or host stats update). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (err) {
+        this.options.log.error({ err }, 'a fleet listener failed');
+      }
+    }
+  }
+
   /** When the model last matched a node.list (undefined before the first one). */
   get syncedAtMs(): number | undefined {
     return this.lastSyncAtMs;
@@ -100,6 +124,7 @@ export class FleetModel {
           this.synced = true;
           this.lastSyncAtMs = this.nowMs();
         }
+        this.changed();
         return nodes;
       })
       .finally(() => {
@@ -129,6 +154,7 @@ export class FleetModel {
     if (!node) return;
     this.byId.set(nodeId, { ...node, ...patch });
     this.snapshot = undefined;
+    this.changed();
   }
 
   /** A full presence snapshot: node entries carry the node's device id; connects and disconnects update the model. */

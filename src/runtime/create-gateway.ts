@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config/gateways.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { createExecRuntime } from '../exec/exec-runtime.js';
 import { FleetModel } from '../fleet/fleet-model.js';
+import { NodeAlerts } from '../fleet/node-alerts.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
@@ -34,6 +35,10 @@ export interface SharedParts {
   /** Replicas share claims: a decider leaves the young claims of other processes alone. */
   claimsShared?: boolean | undefined;
   supersedeGraceMs?: number | undefined;
+  /** Node alerts (OPENCLAW_NODE_ALERTS): undefined when they are off. */
+  nodeAlerts?:
+    | { readonly offlineAfterMs: number; readonly diskPercent: number; readonly channel: string | undefined }
+    | undefined;
   /** Exec approvals (OPENCLAW_EXEC_APPROVALS): who may decide; undefined when they are off. */
   exec?: { readonly approvers: readonly string[] } | undefined;
   nowMs: () => number;
@@ -108,7 +113,26 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
         requestReconcile: (reason) => duties.requestReconcile(reason),
       })
     : undefined;
-  const duties: GatewayDuties = new GatewayDuties({ watcher, alerts, client, execWatcher: exec?.watcher });
+  const nodeAlerts = shared.nodeAlerts
+    ? new NodeAlerts({
+        gatewayId: config.id,
+        fleet: directory,
+        isConnected: () => client.isConnected,
+        channel: shared.nodeAlerts.channel ?? config.pairingChannel,
+        offlineAfterMs: shared.nodeAlerts.offlineAfterMs,
+        diskPercent: shared.nodeAlerts.diskPercent,
+        onQueued: () => shared.domain.emit({ type: 'delivery.queued' }),
+        log: gatewayLog.child({ component: 'node-alerts' }),
+        nowMs,
+      })
+    : undefined;
+  const duties: GatewayDuties = new GatewayDuties({
+    watcher,
+    alerts,
+    client,
+    execWatcher: exec?.watcher,
+    nodeAlerts,
+  });
   client.onStateChange((status) => {
     alerts.onStatus(status);
     // A list fetched over a session that is gone may say nodes are online that are not: never serve it again.

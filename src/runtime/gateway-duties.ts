@@ -1,11 +1,13 @@
 import type { ExecWatcher } from '../exec/exec-watcher.js';
+import type { NodeAlerts } from '../fleet/node-alerts.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { PairingWatcher } from '../pairing/pairing-watcher.js';
 import type { GatewayAlerts } from '../slack/gateway-alerts.js';
 import type { FencedStores } from '../storage/ports.js';
 
 /**
- * One gateway's background work: watching and reconciling its requests (pairing and exec approvals), and its alerts. Exactly one process runs it
+ * One gateway's background work: watching and reconciling its requests (pairing and exec approvals), and its alerts
+ * (the gateway session's and the nodes'). Exactly one process runs it
  * at a time (a single instance always; a replica while it holds the gateway's lease), writing through `stores`.
  */
 export class GatewayDuties {
@@ -18,8 +20,14 @@ export class GatewayDuties {
       readonly alerts: GatewayAlerts;
       readonly client: Pick<GatewayClient, 'getStatus' | 'isConnected'>;
       readonly execWatcher?: ExecWatcher | undefined;
+      readonly nodeAlerts?: NodeAlerts | undefined;
     },
   ) {}
+
+  /** Whether this gateway's duties include node alerts (OPENCLAW_NODE_ALERTS). */
+  get watchesNodes(): boolean {
+    return this.parts.nodeAlerts !== undefined;
+  }
 
   get running(): boolean {
     return this.parts.watcher.running;
@@ -30,6 +38,7 @@ export class GatewayDuties {
     await this.parts.watcher.start(stores);
     await this.parts.execWatcher?.start(stores);
     this.parts.alerts.start(stores.outbox, this.parts.client.getStatus());
+    this.parts.nodeAlerts?.start(stores);
     // Taken over with the session already up: its hello resync has passed, so catch up with the gateway now.
     if (this.parts.client.isConnected) void this.parts.watcher.reconcile('background work taken over');
     void this.parts.execWatcher?.reconcile('background work taken over');
@@ -40,6 +49,7 @@ export class GatewayDuties {
     this.parts.watcher.stop();
     this.parts.execWatcher?.stop();
     this.parts.alerts.stop();
+    this.parts.nodeAlerts?.stop();
   }
 
   /** Reconciles here when this process runs the duties, else asks the one that does. */

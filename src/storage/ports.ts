@@ -74,9 +74,17 @@ export interface ClaimStore {
   list(gateway?: string): Promise<DecisionClaim[]>;
 }
 
-/** A message to deliver once: a thread reply under a request's card, or an alert in a channel. */
+/** A message to deliver once: a thread reply under a request's card, an alert in a channel, or a node alert. */
 export type OutboxMessage =
   | { readonly kind: 'decision-reply'; readonly request: RequestKey }
+  /** `open`: post the node alert; `update`: re-render it and say in its thread which nodes recovered. */
+  | {
+      readonly kind: 'node-alert';
+      readonly gateway: string;
+      readonly key: string;
+      readonly change: 'open' | 'update';
+      readonly recovered?: readonly string[] | undefined;
+    }
   | {
       readonly kind: 'alert';
       readonly gateway: string;
@@ -95,7 +103,7 @@ export interface QueuedMessage {
 
 /** The gateway a queued message belongs to (whose lease holder delivers it). */
 export function gatewayOfMessage(message: OutboxMessage): string {
-  return message.kind === 'alert' ? message.gateway : message.request.gateway;
+  return message.kind === 'decision-reply' ? message.request.gateway : message.gateway;
 }
 
 /** Messages waiting for the delivery loop, oldest first. */
@@ -105,6 +113,41 @@ export interface OutboxStore {
   list(limit: number, gateways?: readonly string[]): Promise<QueuedMessage[]>;
   markAttempt(id: number, nowMs: number): Promise<void>;
   delete(id: number): Promise<void>;
+}
+
+/** An alert about one node or a group of nodes (offline, low disk), and where it was posted. */
+export interface NodeAlertRecord {
+  readonly gateway: string;
+  /** Unique per alert: `offline:<nodeId>:<openedAtMs>`, `offline-group:<openedAtMs>`, `disk:<nodeId>:<openedAtMs>`. */
+  readonly key: string;
+  readonly kind: 'offline' | 'disk';
+  readonly channel: string;
+  readonly nodes: readonly { readonly nodeId: string; readonly name: string | undefined; readonly sinceMs: number }[];
+  /** Node ids back to normal (online again, disk above the threshold); all of them closes the alert. */
+  readonly recovered: readonly string[];
+  /** What the alert reports beyond the names (disk: free space). */
+  readonly detail: string | undefined;
+  readonly openedAtMs: number;
+  readonly closedAtMs: number | undefined;
+  /** Where it was posted, once it was. */
+  readonly ts: string | undefined;
+}
+
+/** Node alerts: open ones (one per node and kind), and recently closed ones (a quiet period before a new one). */
+export interface NodeAlertStore {
+  open(alert: Omit<NodeAlertRecord, 'recovered' | 'closedAtMs' | 'ts'>): Promise<void>;
+  get(gateway: string, key: string): Promise<NodeAlertRecord | undefined>;
+  listOpen(gateway: string): Promise<NodeAlertRecord[]>;
+  listClosedSince(gateway: string, sinceMs: number): Promise<NodeAlertRecord[]>;
+  /** Adds `nodeIds` to the recovered ones, closing the alert when every node has; the record as it is now. */
+  recover(
+    gateway: string,
+    key: string,
+    nodeIds: readonly string[],
+    nowMs: number,
+  ): Promise<NodeAlertRecord | undefined>;
+  /** Where the alert was posted. */
+  place(gateway: string, key: string, ts: string): Promise<void>;
 }
 
 /** Actions waiting for their requester's confirmation click (a sensitive invoke, a remove). */
@@ -169,7 +212,7 @@ export interface LeaseInfo extends Lease {
 }
 
 /** The stores the holder of a lease writes through: every write is refused (LeaseLostError) once it is lost. */
-export type FencedStores = Pick<Storage, 'requests' | 'outbox'>;
+export type FencedStores = Pick<Storage, 'requests' | 'outbox' | 'alerts'>;
 
 /**
  * Leases shared by the processes of one deployment (replicas on one database). Expiry is judged by the store's
@@ -206,6 +249,7 @@ export interface Storage {
   readonly requests: RequestStore;
   readonly claims: ClaimStore;
   readonly outbox: OutboxStore;
+  readonly alerts: NodeAlertStore;
   readonly confirmations: ConfirmationStore;
   readonly audit: AuditStore;
   readonly identities: IdentityStore;

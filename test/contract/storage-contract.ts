@@ -267,6 +267,47 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
       );
     });
 
+    describe('node alerts', () => {
+      it(
+        'opens an alert once per key, lists open ones, closes it when every node recovered, and keeps where it was posted',
+        withStorage(async ({ alerts }) => {
+          const base = {
+            gateway: 'g1',
+            kind: 'offline' as const,
+            channel: 'C1',
+            detail: undefined,
+            openedAtMs: 1_000,
+          };
+          const nodes: { nodeId: string; name: string | undefined; sinceMs: number }[] = [
+            { nodeId: 'a', name: 'alpha', sinceMs: 500 },
+            { nodeId: 'b', name: undefined, sinceMs: 600 },
+          ];
+          await alerts.open({ ...base, key: 'offline-group:1000', nodes });
+          await alerts.open({ ...base, key: 'offline-group:1000', nodes: nodes.slice(0, 1) }); // ignored
+          await alerts.open({ ...base, gateway: 'g2', key: 'disk:c:1000', kind: 'disk', nodes: [], detail: '3% free' });
+          expect((await alerts.listOpen('g1')).map((a) => [a.key, a.nodes.length])).toEqual([
+            ['offline-group:1000', 2],
+          ]);
+          await alerts.place('g1', 'offline-group:1000', '111.222');
+          const half = await alerts.recover('g1', 'offline-group:1000', ['a', 'not-in-it'], 2_000);
+          expect(half).toMatchObject({ recovered: ['a'], closedAtMs: undefined, ts: '111.222' });
+          expect(await alerts.listClosedSince('g1', 0)).toEqual([]);
+          const done = await alerts.recover('g1', 'offline-group:1000', ['b'], 3_000);
+          expect(done).toMatchObject({ recovered: ['a', 'b'], closedAtMs: 3_000 });
+          expect(await alerts.listOpen('g1')).toEqual([]);
+          expect((await alerts.listClosedSince('g1', 2_500)).map((a) => a.key)).toEqual(['offline-group:1000']);
+          expect(await alerts.listClosedSince('g1', 3_001)).toEqual([]);
+          expect((await alerts.get('g1', 'offline-group:1000'))?.nodes[0]).toEqual({
+            nodeId: 'a',
+            name: 'alpha',
+            sinceMs: 500,
+          });
+          expect(await alerts.recover('g1', 'missing', ['a'], 1)).toBeUndefined();
+          expect((await alerts.listOpen('g2')).map((a) => a.detail)).toEqual(['3% free']);
+        }),
+      );
+    });
+
     describe('audit', () => {
       it(
         'appends rows, completes intents once, and lists the newest N oldest first',

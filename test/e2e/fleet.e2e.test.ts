@@ -19,7 +19,7 @@ const WAIT = { timeoutMs: 60_000, intervalMs: 100 };
  * The fleet model against the real gateway: a node host's disconnect and reconnect reach the bot as `presence`
  * snapshots (node entries carry the node id as `deviceId`) and change the model without a node.list.
  */
-describe('the fleet model, against the real OpenClaw gateway and a real node host', () => {
+describe('the fleet model and node alerts, against the real OpenClaw gateway and a real node host', () => {
   let gw: RealGateway;
   let app: SlackBot;
   let host: NodeHost | undefined;
@@ -28,7 +28,10 @@ describe('the fleet model, against the real OpenClaw gateway and a real node hos
   beforeAll(async () => {
     gw = await startGateway();
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-e2e-fleet-'));
-    app = await startSlackBot({ url: gw.url, token: gw.token }, { stateDir });
+    app = await startSlackBot(
+      { url: gw.url, token: gw.token },
+      { stateDir, env: { OPENCLAW_NODE_OFFLINE_AFTER_MS: '3000' } },
+    );
     app.slack.allowInjection({ userIds: [ADMIN] });
     host = await startNodeHost(gw, { name: 'fleet-host', commands: ['system.which'] });
     const request = await waitFor(
@@ -45,7 +48,7 @@ describe('the fleet model, against the real OpenClaw gateway and a real node hos
     if (stateDir) await fs.rm(stateDir, { recursive: true, force: true });
   });
 
-  it('sees the node go offline and come back through presence, with no node.list in between', async () => {
+  it('sees the node go offline and come back through presence alone, and alerts once, then replies when it is back', async () => {
     const fleet = firstGateway(app.bot).directory;
     const online = await waitFor(
       async () =>
@@ -63,10 +66,27 @@ describe('the fleet model, against the real OpenClaw gateway and a real node hos
       description: 'fleet-host offline in the model',
     });
     expect(fleet.syncedAtMs).toBe(syncedAt);
+    // The node alert: one message once it has been offline for OPENCLAW_NODE_OFFLINE_AFTER_MS.
+    const alert = await waitFor(
+      () =>
+        app.slack
+          .messages(CHANNEL)
+          .find(
+            (m) =>
+              !m.thread_ts &&
+              JSON.stringify(m.blocks ?? []).includes('is offline since') &&
+              JSON.stringify(m.blocks ?? []).includes('fleet-host'),
+          ),
+      { ...WAIT, description: 'offline alert for fleet-host' },
+    );
     host = await startNodeHost(gw, { name: 'fleet-host', commands: ['system.which'], home });
     await waitFor(async () => (await fleet.list()).find((n) => n.nodeId === online.nodeId)?.connected === true, {
       ...WAIT,
       description: 'fleet-host back in the model',
+    });
+    await waitFor(() => JSON.stringify(app.slack.threadReplies(CHANNEL, alert.ts)).includes('back online'), {
+      ...WAIT,
+      description: 'back-online reply under the alert',
     });
     const handle = await app.slack.command('nodes online', { user_id: ADMIN, channel_id: CHANNEL });
     expect(JSON.stringify((await handle.nextResponse({ timeoutMs: 10_000 })).body)).toContain('fleet-host');

@@ -255,7 +255,7 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     await until(async () => expect(body(await ask(h as Harness, 'nodes offline'))).toContain('edge-1'));
     h.gateway.emitEvent('node.hostStats', {
       nodeId,
-      hostStats: { cpuCount: 16, diskTotalBytes: 1e12, diskAvailableBytes: 4e10, updatedAtMs: Date.now() - 30_000 },
+      hostStats: { cpuCount: 16, diskTotalBytes: 1e12, diskAvailableBytes: 4e11, updatedAtMs: Date.now() - 30_000 },
     });
     await until(async () => expect(body(await ask(h as Harness, 'describe edge-1'))).toMatch(/16 CPUs/));
     expect(h.gateway.callCount('node.list')).toBe(lists);

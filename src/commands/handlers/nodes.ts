@@ -28,6 +28,16 @@ export const presence: CommandHandler<'presence'> = async ({ deps, gatewayId }) 
   return renderPresenceOf(parts, deps.nowMs());
 };
 
+/** The node alert kinds open per node (the list still answers when the store cannot be read). */
+async function openAlertsByNode(deps: CommandDeps, gateway: string): Promise<Map<string, string[]>> {
+  const byNode = new Map<string, string[]>();
+  const open = await deps.storage.alerts.listOpen(gateway).catch(() => []);
+  for (const alert of open)
+    for (const n of alert.nodes)
+      if (!alert.recovered.includes(n.nodeId)) byNode.set(n.nodeId, [...(byNode.get(n.nodeId) ?? []), alert.kind]);
+  return byNode;
+}
+
 /** `nodes [filter]`: the first page of the fleet, every gateway's nodes (named when several). */
 export const nodes: CommandHandler<'nodes'> = ({ deps, command, gatewayId }) =>
   renderNodesFor(deps, { filter: command.filter, page: 0, gatewayId });
@@ -45,7 +55,12 @@ export async function renderNodesFor(
   for (const g of selected.gateways) {
     try {
       const label = deps.gateways.label(g.id);
-      for (const node of await g.directory.list()) listed.push(label ? { ...node, gateway: label } : node);
+      const nodes = await g.directory.list();
+      const open = await openAlertsByNode(deps, g.id);
+      for (const node of nodes) {
+        const alerts = open.get(node.nodeId);
+        listed.push({ ...node, ...(label ? { gateway: label } : {}), ...(alerts ? { alerts } : {}) });
+      }
     } catch (err) {
       if (!(err instanceof GatewayClosedError) || selected.gateways.length === 1) throw err;
       down.push(g.id);

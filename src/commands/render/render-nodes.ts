@@ -24,7 +24,11 @@ export const NODES_PAGE_SIZE = 10;
 export const NODES_PAGE_SIZE_MAX = 20;
 
 /** A node as listed: with the gateway it is on when several are configured. */
-export type ListedNode = NodeInfo & { readonly gateway?: string | undefined };
+export type ListedNode = NodeInfo & {
+  readonly gateway?: string | undefined;
+  /** Kinds of node alert open for it (`offline`, `disk`). */
+  readonly alerts?: readonly string[] | undefined;
+};
 
 /** What to show: `page` is 0-based (clamped into range). */
 export interface NodesPageOptions {
@@ -74,6 +78,7 @@ function nodeLine(node: ListedNode, nowMs: number): string {
     node.version === undefined ? undefined : `v${field(node.version, 30) ?? '?'}`,
     field(node.remoteIp, 45),
     seen,
+    ...(node.alerts?.length ? [`:bell: alert open (${node.alerts.join(', ')})`] : []),
   ].filter((p): p is string => p !== undefined);
   return `*${nodeName(node, 80)}* ${inlineCode(node.nodeId, 40)}\n${parts.join(' · ')}`;
 }

@@ -1,16 +1,26 @@
-import { gatewayOfMessage, type Storage } from '../../storage/ports.js';
+import { gatewayOfMessage, type OutboxMessage, type Storage } from '../../storage/ports.js';
 import { context, section } from '../blocks/block-kit.js';
 import { renderDecisionReply } from '../blocks/decision-reply.js';
+import { renderNodeAlert, renderNodeAlertReply } from '../blocks/node-alert.js';
 import { escapeMrkdwn, truncate } from '../escape.js';
 import type { DeliverySource } from './delivery-loop.js';
 import { assertOwned, type DeliveryScope } from './delivery-scope.js';
-import { ALERT_EVENT, isAlertPosted, isReplyPosted, messageMetadata, REPLY_EVENT } from './posted-check.js';
+import {
+  ALERT_EVENT,
+  findAlertTs,
+  isAlertPosted,
+  isReplyPosted,
+  messageMetadata,
+  REPLY_EVENT,
+} from './posted-check.js';
 import type { SlackCalls } from './slack-calls.js';
 
 export interface OutboxDeliveryOptions {
   slack: SlackCalls;
   /** Reads (any process may read). */
-  storage: Pick<Storage, 'requests' | 'outbox'>;
+  storage: Pick<Storage, 'requests' | 'outbox' | 'alerts'>;
+  /** How a node alert names its gateway (undefined with a single gateway). */
+  gatewayLabel?: (gateway: string) => string | undefined;
   /** Whose messages this process delivers, and the stores it writes through. */
   scope: DeliveryScope;
   nowMs?: () => number;
@@ -38,7 +48,9 @@ export class OutboxDelivery implements DeliverySource {
       const { message } = queued;
       const gateway = gatewayOfMessage(message);
       const outbox = scope.storesFor(gateway).outbox;
-      if (message.kind === 'decision-reply') {
+      if (message.kind === 'node-alert') {
+        if (!(await this.deliverNodeAlert(message, queued.id, queued.attemptedAtMs))) continue;
+      } else if (message.kind === 'decision-reply') {
         const record = await requests.get(message.request);
         if (!record?.ts || !record.channel) {
           // Never shown (resolved before its card was posted) or gone: nothing to reply under. Otherwise wait for it.
@@ -92,5 +104,63 @@ export class OutboxDelivery implements DeliverySource {
       }
       await outbox.delete(queued.id);
     }
+  }
+
+  /**
+   * Posts a node alert (`open`), or re-renders it and replies in its thread (`update`). False when it must wait
+   * (an update whose alert was not posted yet stays queued behind the post).
+   */
+  private async deliverNodeAlert(
+    message: Extract<OutboxMessage, { kind: 'node-alert' }>,
+    id: number,
+    attemptedAtMs: number | undefined,
+  ): Promise<boolean> {
+    const { slack, scope } = this.options;
+    const alert = await this.options.storage.alerts.get(message.gateway, message.key);
+    if (!alert) return true;
+    const rendered = renderNodeAlert(alert, this.options.gatewayLabel?.(alert.gateway));
+    const stores = scope.storesFor(alert.gateway);
+    if (message.change === 'open') {
+      if (alert.ts) return true;
+      assertOwned(scope, [alert.gateway]);
+      const earlier =
+        attemptedAtMs !== undefined && slack.historyReadable(alert.channel)
+          ? await slack.call('conversations.history', () => findAlertTs(slack.client, alert.channel, id, attemptedAtMs))
+          : undefined;
+      let ts = earlier;
+      if (!ts) {
+        await stores.outbox.markAttempt(id, this.nowMs());
+        assertOwned(scope, [alert.gateway]);
+        const posted = await slack.call('chat.postMessage', () =>
+          slack.client.chat.postMessage({
+            channel: alert.channel,
+            ...rendered,
+            metadata: messageMetadata(ALERT_EVENT, id),
+            unfurl_links: false,
+          }),
+        );
+        ts = posted.ts;
+      }
+      if (ts) await stores.alerts.place(alert.gateway, alert.key, ts);
+      return true;
+    }
+    if (!alert.ts) return false;
+    const location = { channel: alert.channel, ts: alert.ts };
+    assertOwned(scope, [alert.gateway]);
+    await slack.unlessGone('chat.update', () => slack.client.chat.update({ ...location, ...rendered }));
+    if (attemptedAtMs === undefined) {
+      await stores.outbox.markAttempt(id, this.nowMs());
+      const reply = renderNodeAlertReply(alert, message.recovered ?? [], this.nowMs());
+      assertOwned(scope, [alert.gateway]);
+      await slack.call('chat.postMessage', () =>
+        slack.client.chat.postMessage({
+          channel: alert.channel,
+          thread_ts: alert.ts,
+          ...reply,
+          metadata: messageMetadata(REPLY_EVENT, id),
+        }),
+      );
+    }
+    return true;
   }
 }

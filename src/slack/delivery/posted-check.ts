@@ -79,11 +79,21 @@ export async function isAlertPosted(
   messageId: number,
   sinceMs: number,
 ): Promise<boolean> {
+  return (await findAlertTs(client, channel, messageId, sinceMs)) !== undefined;
+}
+
+/** The `ts` of the alert posted for queued message `messageId` (an earlier try whose answer was lost), if any. */
+export async function findAlertTs(
+  client: HistoryClient,
+  channel: string,
+  messageId: number,
+  sinceMs: number,
+): Promise<string | undefined> {
   const history = await client.conversations.history({
     channel,
     oldest: (sinceMs / 1000 - LOOKBACK_S).toFixed(6),
     include_all_metadata: true,
     limit: 200,
   });
-  return (history.messages ?? []).some((m) => payloadOf(m, ALERT_EVENT)?.reply_id === messageId);
+  return (history.messages ?? []).find((m) => payloadOf(m, ALERT_EVENT)?.reply_id === messageId)?.ts;
 }

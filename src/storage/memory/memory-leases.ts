@@ -1,5 +1,5 @@
 import { LeaseLostError } from '../../errors.js';
-import { fenceWrites, OUTBOX_READS, REQUEST_READS } from '../fence.js';
+import { ALERT_READS, fenceWrites, OUTBOX_READS, REQUEST_READS } from '../fence.js';
 import type { FencedStores, Lease, LeaseInfo, LeaseStore, WorkNotice, WorkNotices } from '../ports.js';
 
 interface Row {
@@ -50,6 +50,7 @@ export class MemoryLeases implements LeaseStore {
     return {
       requests: fenceWrites(this.stores.requests, REQUEST_READS, check),
       outbox: fenceWrites(this.stores.outbox, OUTBOX_READS, check),
+      alerts: fenceWrites(this.stores.alerts, ALERT_READS, check),
     };
   }
 

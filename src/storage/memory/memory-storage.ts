@@ -15,6 +15,7 @@ import {
   type Storage,
   type StoredIdentity,
 } from '../ports.js';
+import { MemoryAlerts } from './memory-alerts.js';
 import { MemoryLeases, MemoryNotices } from './memory-leases.js';
 import { MemoryRequestStore } from './memory-requests.js';
 
@@ -146,14 +147,16 @@ export function createMemoryStorage(options: { readonly nowMs?: () => number } =
   const delivery = (gateway: string) => notices.emit({ gateway, kind: 'delivery' });
   const requests = new MemoryRequestStore(delivery);
   const outbox = new MemoryOutbox(delivery);
+  const alerts = new MemoryAlerts();
   return {
     requests,
     claims: new MemoryClaims(),
     outbox,
+    alerts,
     confirmations: new MemoryConfirmations(),
     audit: new MemoryAudit(),
     identities: new MemoryIdentities(),
-    leases: new MemoryLeases({ requests, outbox }, options.nowMs),
+    leases: new MemoryLeases({ requests, outbox, alerts }, options.nowMs),
     notices,
     close: async () => {},
   };

@@ -1,4 +1,5 @@
 import type { FencedStores, Lease, LeaseInfo, LeaseStore } from '../ports.js';
+import { PgAlerts } from './pg-alerts.js';
 import type { PgDatabase } from './pg-database.js';
 import { PgRequestStore } from './pg-requests.js';
 import { PgOutbox } from './pg-stores.js';
@@ -49,6 +50,10 @@ export class PgLeases implements LeaseStore {
   }
 
   fenced(lease: Lease): FencedStores {
-    return { requests: new PgRequestStore(this.db, lease), outbox: new PgOutbox(this.db, lease) };
+    return {
+      requests: new PgRequestStore(this.db, lease),
+      outbox: new PgOutbox(this.db, lease),
+      alerts: new PgAlerts(this.db, lease),
+    };
   }
 }

@@ -62,6 +62,16 @@ CREATE TRIGGER requests_dirty_notice AFTER INSERT OR UPDATE OF dirty, version ON
 CREATE TRIGGER outbox_notice AFTER INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION openclaw_notify_delivery();
 `,
   },
+  {
+    version: 2,
+    name: 'node alerts',
+    sql: `
+CREATE TABLE node_alerts (
+  gateway text NOT NULL, key text NOT NULL, body jsonb NOT NULL, opened_at_ms bigint NOT NULL, closed_at_ms bigint,
+  PRIMARY KEY (gateway, key));
+CREATE INDEX node_alerts_open ON node_alerts (gateway, closed_at_ms);
+`,
+  },
 ];
 
 /** The schema version this release writes. */

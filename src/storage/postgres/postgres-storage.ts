@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { StartupError } from '../../errors.js';
 import type { Storage } from '../ports.js';
+import { PgAlerts } from './pg-alerts.js';
 import { PgDatabase } from './pg-database.js';
 import { PgIdentityStore } from './pg-identities.js';
 import { PgLeases } from './pg-leases.js';
@@ -54,6 +55,7 @@ export async function openPostgresStorage(
     requests: new PgRequestStore(db),
     claims: new PgClaims(db),
     outbox: new PgOutbox(db),
+    alerts: new PgAlerts(db),
     confirmations: new PgConfirmations(db),
     audit: new PgAudit(db),
     identities: new PgIdentityStore(db),

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 
 /** The schema this release writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES_V2 = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -30,6 +30,14 @@ CREATE TABLE IF NOT EXISTS audit (
   gateway TEXT, target TEXT NOT NULL, target_name TEXT, request_id TEXT, fingerprint TEXT, params_json TEXT,
   outcome TEXT NOT NULL, detail TEXT, completed_at_ms INTEGER);
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms);
+`;
+
+/** Version 3: node alerts (offline, disk), one row per alert. */
+const TABLES_V3 = `
+CREATE TABLE IF NOT EXISTS node_alerts (
+  gateway TEXT NOT NULL, key TEXT NOT NULL, body_json TEXT NOT NULL, opened_at_ms INTEGER NOT NULL,
+  closed_at_ms INTEGER, PRIMARY KEY (gateway, key));
+CREATE INDEX IF NOT EXISTS node_alerts_open ON node_alerts (gateway, closed_at_ms);
 `;
 
 function hasTable(db: Database.Database, name: string): boolean {
@@ -87,7 +95,8 @@ export function migrate(db: Database.Database): void {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version >= SCHEMA_VERSION) return;
     if (version === 0 && hasTable(db, 'requests')) upgradeFromV1(db);
-    else db.exec(TABLES_V2);
+    else if (version < 2) db.exec(TABLES_V2);
+    db.exec(TABLES_V3);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

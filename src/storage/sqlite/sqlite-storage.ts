@@ -15,6 +15,7 @@ import type {
   Storage,
 } from '../ports.js';
 import { FileIdentityStore } from './file-identities.js';
+import { SqliteAlerts } from './sqlite-alerts.js';
 import { SqliteRequestStore } from './sqlite-requests.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -236,6 +237,7 @@ export function openSqliteStorage(stateDir: string): Storage {
     requests: new SqliteRequestStore(db),
     claims: new SqliteClaims(db),
     outbox: new SqliteOutbox(db),
+    alerts: new SqliteAlerts(db),
     confirmations: new SqliteConfirmations(db),
     audit: new SqliteAudit(db),
     identities: new FileIdentityStore(stateDir),

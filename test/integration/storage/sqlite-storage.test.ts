@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../src/storage/ports.js';
 import { openSqliteStorage } from '../../../src/storage/sqlite/sqlite-storage.js';
 import { describeStorageContract } from '../../contract/storage-contract.js';
@@ -19,4 +20,43 @@ describeStorageContract('sqlite', {
     return storage;
   },
   reopen: async (storage) => openSqliteStorage(dirs.get(storage) ?? ''),
+});
+
+describe('state.db of the previous release (schema 2)', () => {
+  it('gains the node alerts table in place and keeps what it held', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocso-sqlite-v2-'));
+    try {
+      const first = openSqliteStorage(dir);
+      await first.outbox.enqueue({ kind: 'alert', gateway: 'default', channel: 'C1', title: 'kept' }, 1);
+      await first.close();
+      // What the previous release left: the same tables without node_alerts, user_version 2.
+      const db = new Database(path.join(dir, 'state.db'));
+      db.exec('DROP TABLE node_alerts');
+      db.pragma('user_version = 2');
+      db.close();
+      const upgraded = openSqliteStorage(dir);
+      try {
+        expect((await upgraded.outbox.list(10)).map((q) => q.message)).toEqual([
+          { kind: 'alert', gateway: 'default', channel: 'C1', title: 'kept' },
+        ]);
+        await upgraded.alerts.open({
+          gateway: 'default',
+          key: 'offline:n:1',
+          kind: 'offline',
+          channel: 'C1',
+          nodes: [{ nodeId: 'n', name: 'n', sinceMs: 0 }],
+          detail: undefined,
+          openedAtMs: 1,
+        });
+        expect(await upgraded.alerts.listOpen('default')).toHaveLength(1);
+      } finally {
+        await upgraded.close();
+      }
+      const check = new Database(path.join(dir, 'state.db'));
+      expect(check.pragma('user_version', { simple: true })).toBe(3);
+      check.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NodeAlerts } from '../../../src/fleet/node-alerts.js';
+import type { NodeInfo } from '../../../src/gateway/schemas.js';
+import { createLogger } from '../../../src/logger.js';
+import { createMemoryStorage } from '../../../src/storage/memory/memory-storage.js';
+
+const node = (nodeId: string, extra: Partial<NodeInfo> = {}): NodeInfo => ({
+  nodeId,
+  displayName: nodeId,
+  caps: [],
+  commands: [],
+  connected: true,
+  approvalState: 'approved',
+  ...extra,
+});
+
+function setup(options: { connected?: () => boolean; quietMs?: number } = {}) {
+  let nodes: NodeInfo[] | undefined = [];
+  const listeners = new Set<() => void>();
+  const storage = createMemoryStorage({ nowMs: Date.now });
+  const alerts = new NodeAlerts({
+    gatewayId: 'default',
+    fleet: {
+      current: () => nodes,
+      onChange: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    },
+    isConnected: options.connected ?? (() => true),
+    channel: 'C1',
+    offlineAfterMs: 60_000,
+    diskPercent: 5,
+    quietMs: options.quietMs ?? 600_000,
+    onQueued: () => undefined,
+    log: createLogger('silent'),
+  });
+  const set = async (next: NodeInfo[] | undefined) => {
+    nodes = next;
+    for (const l of listeners) l();
+    await alerts.idle();
+  };
+  return { alerts, storage, set, queued: async () => (await storage.outbox.list(100)).map((q) => q.message) };
+}
+
+let stop: (() => void) | undefined;
+afterEach(() => {
+  stop?.();
+  vi.useRealTimers();
+});
+
+describe('NodeAlerts', () => {
+  it('opens one alert exactly when the delay has passed (a timer for the due time), not before', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const t = setup();
+    t.alerts.start(t.storage);
+    stop = () => t.alerts.stop();
+    await t.set([node('a', { connected: false, lastSeenAtMs: 1_000_000 })]);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(await t.queued()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_100);
+    await t.alerts.idle();
+    expect(await t.queued()).toEqual([expect.objectContaining({ kind: 'node-alert', change: 'open' })]);
+    // Later checks do not open a second one.
+    await t.set([node('a', { connected: false, lastSeenAtMs: 1_000_000 })]);
+    expect(await t.queued()).toHaveLength(1);
+  });
+
+  it('does not alert a flapping node again during the quiet period after its alert closed', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const t = setup({ quietMs: 600_000 });
+    t.alerts.start(t.storage);
+    stop = () => t.alerts.stop();
+    await t.set([node('a', { connected: false, lastSeenAtMs: -120_000 })]);
+    await t.set([node('a', { connected: true })]);
+    expect((await t.queued()).map((m) => (m.kind === 'node-alert' ? m.change : ''))).toEqual(['open', 'update']);
+    await vi.advanceTimersByTimeAsync(120_000);
+    await t.set([node('a', { connected: false, lastSeenAtMs: 0 })]);
+    await vi.advanceTimersByTimeAsync(120_000);
+    await t.alerts.idle();
+    expect(await t.queued()).toHaveLength(2);
+    // After the quiet period it may alert again.
+    await vi.advanceTimersByTimeAsync(600_000);
+    await t.set([node('a', { connected: false, lastSeenAtMs: 0 })]);
+    expect(await t.queued()).toHaveLength(3);
+  });
+
+  it('holds everything while the gateway session is away or the fleet is not in step', async () => {
+    vi.useFakeTimers({ now: 10_000_000 });
+    let up = false;
+    const t = setup({ connected: () => up });
+    t.alerts.start(t.storage);
+    stop = () => t.alerts.stop();
+    await t.set([node('a', { connected: false, lastSeenAtMs: 0 }), node('b', { connected: false, lastSeenAtMs: 0 })]);
+    await t.set(undefined);
+    expect(await t.queued()).toEqual([]);
+    up = true;
+    await t.set([node('a', { connected: true }), node('b', { connected: true })]);
+    expect(await t.queued()).toEqual([]);
+  });
+
+  it('groups three or more due nodes into one alert; only approved nodes count', async () => {
+    vi.useFakeTimers({ now: 10_000_000 });
+    const t = setup();
+    t.alerts.start(t.storage);
+    stop = () => t.alerts.stop();
+    const off = { connected: false, lastSeenAtMs: 0 };
+    await t.set([
+      node('a', off),
+      node('b', off),
+      node('c', off),
+      node('pending', { ...off, approvalState: 'pending-approval' }),
+    ]);
+    const [open] = await t.storage.alerts.listOpen('default');
+    expect(open?.key).toMatch(/^offline-group:/);
+    expect(open?.nodes.map((n) => n.nodeId)).toEqual(['a', 'b', 'c']);
+    expect(await t.queued()).toHaveLength(1);
+  });
+});
