@@ -172,6 +172,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         reconcileIntervalMs: options.reconcileIntervalMs,
         supersedeGraceMs: options.supersedeGraceMs,
         exec: config.exec.enabled ? { approvers: config.exec.approvers } : undefined,
+        remindAfterMs: config.fleet.remindAfterMs,
         nodeAlerts: config.fleet.nodeAlerts
           ? {
               offlineAfterMs: config.fleet.offlineAfterMs,
@@ -236,6 +237,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         storage,
         scope: coordinator,
         gatewayLabel: (id) => gateways.label(id),
+        decidersOf: (record) =>
+          record.kind === 'exec'
+            ? config.exec.approvers
+            : policy.isAdminSensitive(record.request)
+              ? config.access.admins
+              : [...config.access.approvers, ...config.access.admins],
         nowMs,
       }),
     ],

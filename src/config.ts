@@ -103,6 +103,11 @@ const schema = z.object({
     .min(0, 'must be 0 to 100')
     .max(100, 'must be 0 to 100')
     .default(5),
+  OPENCLAW_REMIND_AFTER_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds (0 turns reminders off)' })
+    .int('must be a whole number of milliseconds')
+    .refine((v) => v === 0 || v >= 1_000, 'must be 0 (off) or at least 1000 (1 s)')
+    .default(1_800_000),
   OPENCLAW_EXEC_APPROVALS: bool,
   OPENCLAW_EXEC_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_EXEC_CHANNEL: z
@@ -217,6 +222,8 @@ export interface Config {
     readonly alertChannel: string | undefined;
     /** OPENCLAW_DISK_ALERT_PERCENT (0: off). */
     readonly diskPercent: number;
+    /** OPENCLAW_REMIND_AFTER_MS (0: off). */
+    readonly remindAfterMs: number;
   };
   /** Exec approvals in Slack (OPENCLAW_EXEC_*): off by default. */
   readonly exec: {
@@ -324,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineAfterMs: e.OPENCLAW_NODE_OFFLINE_AFTER_MS,
       alertChannel: e.OPENCLAW_ALERT_CHANNEL,
       diskPercent: e.OPENCLAW_DISK_ALERT_PERCENT,
+      remindAfterMs: e.OPENCLAW_REMIND_AFTER_MS,
     },
     exec: {
       enabled: e.OPENCLAW_EXEC_APPROVALS,

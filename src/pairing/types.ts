@@ -93,6 +93,8 @@ export interface RequestRecord {
   readonly version: number;
   /** When a post of this card was last tried (it may have landed even if the answer was lost). */
   readonly postAttemptAtMs: number | undefined;
+  /** Reminders posted under the card so far (OPENCLAW_REMIND_AFTER_MS; at most three). */
+  readonly reminders?: number | undefined;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }

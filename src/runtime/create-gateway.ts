@@ -12,6 +12,7 @@ import { type AccessLists, PairingDecider } from '../pairing/decider.js';
 import type { Fingerprinter } from '../pairing/fingerprint.js';
 import { PairingWatcher } from '../pairing/pairing-watcher.js';
 import type { MembershipCheck } from '../pairing/ports.js';
+import { Reminders } from '../pairing/reminders.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
 import { GatewayAlerts } from '../slack/gateway-alerts.js';
 import type { Storage } from '../storage/ports.js';
@@ -39,6 +40,8 @@ export interface SharedParts {
   nodeAlerts?:
     | { readonly offlineAfterMs: number; readonly diskPercent: number; readonly channel: string | undefined }
     | undefined;
+  /** OPENCLAW_REMIND_AFTER_MS; 0 or undefined: no reminders. */
+  remindAfterMs?: number | undefined;
   /** Exec approvals (OPENCLAW_EXEC_APPROVALS): who may decide; undefined when they are off. */
   exec?: { readonly approvers: readonly string[] } | undefined;
   nowMs: () => number;
@@ -126,12 +129,27 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
         nowMs,
       })
     : undefined;
+  const reminders = shared.remindAfterMs
+    ? new Reminders({
+        gatewayId: config.id,
+        storage,
+        remindAfterMs: shared.remindAfterMs,
+        onQueued: () => shared.domain.emit({ type: 'delivery.queued' }),
+        log: gatewayLog.child({ component: 'reminders' }),
+        nowMs,
+      })
+    : undefined;
+  // A new request sets the reminder timer (the check itself does nothing while the duties are not running here).
+  shared.domain.on('request.seen', (e) => {
+    if (e.key.gateway === config.id) reminders?.schedule();
+  });
   const duties: GatewayDuties = new GatewayDuties({
     watcher,
     alerts,
     client,
     execWatcher: exec?.watcher,
     nodeAlerts,
+    reminders,
   });
   client.onStateChange((status) => {
     alerts.onStatus(status);

@@ -2,6 +2,7 @@ import type { ExecWatcher } from '../exec/exec-watcher.js';
 import type { NodeAlerts } from '../fleet/node-alerts.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { PairingWatcher } from '../pairing/pairing-watcher.js';
+import type { Reminders } from '../pairing/reminders.js';
 import type { GatewayAlerts } from '../slack/gateway-alerts.js';
 import type { FencedStores } from '../storage/ports.js';
 
@@ -21,12 +22,18 @@ export class GatewayDuties {
       readonly client: Pick<GatewayClient, 'getStatus' | 'isConnected'>;
       readonly execWatcher?: ExecWatcher | undefined;
       readonly nodeAlerts?: NodeAlerts | undefined;
+      readonly reminders?: Reminders | undefined;
     },
   ) {}
 
   /** Whether this gateway's duties include node alerts (OPENCLAW_NODE_ALERTS). */
   get watchesNodes(): boolean {
     return this.parts.nodeAlerts !== undefined;
+  }
+
+  /** Whether this gateway's duties include reminders (OPENCLAW_REMIND_AFTER_MS above 0). */
+  get remindsRequests(): boolean {
+    return this.parts.reminders !== undefined;
   }
 
   get running(): boolean {
@@ -39,6 +46,7 @@ export class GatewayDuties {
     await this.parts.execWatcher?.start(stores);
     this.parts.alerts.start(stores.outbox, this.parts.client.getStatus());
     this.parts.nodeAlerts?.start(stores);
+    this.parts.reminders?.start(stores);
     // Taken over with the session already up: its hello resync has passed, so catch up with the gateway now.
     if (this.parts.client.isConnected) void this.parts.watcher.reconcile('background work taken over');
     void this.parts.execWatcher?.reconcile('background work taken over');
@@ -50,6 +58,7 @@ export class GatewayDuties {
     this.parts.execWatcher?.stop();
     this.parts.alerts.stop();
     this.parts.nodeAlerts?.stop();
+    this.parts.reminders?.stop();
   }
 
   /** Reconciles here when this process runs the duties, else asks the one that does. */

@@ -56,6 +56,8 @@ export interface RequestStore {
   markSynced(key: RequestKey, location: CardLocation, seenVersion: number): Promise<void>;
   /** Notes that a post is about to be tried (after a lost answer Slack is checked before posting again). */
   markPostAttempt(key: RequestKey, nowMs: number): Promise<void>;
+  /** Counts reminder `n` as sent; false when the request is not pending or had it already (once, ever). */
+  markReminded(key: RequestKey, n: number): Promise<boolean>;
 }
 
 /** An in-flight decision: claimed before the gateway call so two clicks never make two calls. */
@@ -77,6 +79,8 @@ export interface ClaimStore {
 /** A message to deliver once: a thread reply under a request's card, an alert in a channel, or a node alert. */
 export type OutboxMessage =
   | { readonly kind: 'decision-reply'; readonly request: RequestKey }
+  /** Reminder `n` under a pending request's card, naming who may decide it. */
+  | { readonly kind: 'reminder'; readonly request: RequestKey; readonly n: number }
   /** `open`: post the node alert; `update`: re-render it and say in its thread which nodes recovered. */
   | {
       readonly kind: 'node-alert';
@@ -103,7 +107,7 @@ export interface QueuedMessage {
 
 /** The gateway a queued message belongs to (whose lease holder delivers it). */
 export function gatewayOfMessage(message: OutboxMessage): string {
-  return message.kind === 'decision-reply' ? message.request.gateway : message.gateway;
+  return message.kind === 'decision-reply' || message.kind === 'reminder' ? message.request.gateway : message.gateway;
 }
 
 /** Messages waiting for the delivery loop, oldest first. */

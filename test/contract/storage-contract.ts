@@ -267,6 +267,25 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
       );
     });
 
+    describe('reminders', () => {
+      it(
+        'counts each reminder of a pending request once, never going back, and none once it is decided',
+        withStorage(async ({ requests }) => {
+          await requests.insertPending('default', request('r1'), 'fp', 1);
+          expect((await requests.get(key('r1')))?.reminders ?? 0).toBe(0);
+          const first = await Promise.all([requests.markReminded(key('r1'), 1), requests.markReminded(key('r1'), 1)]);
+          expect(first.filter(Boolean)).toHaveLength(1);
+          expect(await requests.markReminded(key('r1'), 3)).toBe(true);
+          expect(await requests.markReminded(key('r1'), 2)).toBe(false);
+          expect((await requests.get(key('r1')))?.reminders).toBe(3);
+          await requests.insertPending('default', request('r2'), 'fp', 1);
+          await requests.resolve(key('r2'), 'approved', { via: 'outside' }, 2);
+          expect(await requests.markReminded(key('r2'), 1)).toBe(false);
+          expect(await requests.markReminded(key('missing'), 1)).toBe(false);
+        }),
+      );
+    });
+
     describe('node alerts', () => {
       it(
         'opens an alert once per key, lists open ones, closes it when every node recovered, and keeps where it was posted',

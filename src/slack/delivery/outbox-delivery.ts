@@ -1,7 +1,9 @@
+import type { RequestRecord } from '../../pairing/types.js';
 import { gatewayOfMessage, type OutboxMessage, type Storage } from '../../storage/ports.js';
 import { context, section } from '../blocks/block-kit.js';
 import { renderDecisionReply } from '../blocks/decision-reply.js';
 import { renderNodeAlert, renderNodeAlertReply } from '../blocks/node-alert.js';
+import { renderReminder } from '../blocks/reminder.js';
 import { escapeMrkdwn, truncate } from '../escape.js';
 import type { DeliverySource } from './delivery-loop.js';
 import { assertOwned, type DeliveryScope } from './delivery-scope.js';
@@ -19,6 +21,8 @@ export interface OutboxDeliveryOptions {
   slack: SlackCalls;
   /** Reads (any process may read). */
   storage: Pick<Storage, 'requests' | 'outbox' | 'alerts'>;
+  /** Who may decide a request (user and user group ids), for reminders to name. */
+  decidersOf?: (record: RequestRecord) => readonly string[];
   /** How a node alert names its gateway (undefined with a single gateway). */
   gatewayLabel?: (gateway: string) => string | undefined;
   /** Whose messages this process delivers, and the stores it writes through. */
@@ -50,11 +54,16 @@ export class OutboxDelivery implements DeliverySource {
       const outbox = scope.storesFor(gateway).outbox;
       if (message.kind === 'node-alert') {
         if (!(await this.deliverNodeAlert(message, queued.id, queued.attemptedAtMs))) continue;
-      } else if (message.kind === 'decision-reply') {
+      } else if (message.kind === 'decision-reply' || message.kind === 'reminder') {
         const record = await requests.get(message.request);
         if (!record?.ts || !record.channel) {
           // Never shown (resolved before its card was posted) or gone: nothing to reply under. Otherwise wait for it.
           if (!record || record.ts === '') await outbox.delete(queued.id);
+          continue;
+        }
+        if (message.kind === 'reminder' && record.status !== 'pending') {
+          // Decided meanwhile: a reminder is never posted for a decided request.
+          await outbox.delete(queued.id);
           continue;
         }
         const { channel, ts } = record;
@@ -66,7 +75,10 @@ export class OutboxDelivery implements DeliverySource {
           (await slack.call('conversations.replies', () => isReplyPosted(slack.client, channel, ts, queued.id)));
         if (!posted) {
           await outbox.markAttempt(queued.id, this.nowMs());
-          const reply = renderDecisionReply(record);
+          const reply =
+            message.kind === 'reminder'
+              ? renderReminder(record, message.n, this.options.decidersOf?.(record) ?? [])
+              : renderDecisionReply(record);
           assertOwned(scope, [gateway]);
           await slack.call('chat.postMessage', () =>
             slack.client.chat.postMessage({

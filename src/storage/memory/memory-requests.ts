@@ -125,6 +125,13 @@ export class MemoryRequestStore implements RequestStore {
     if (row.version === seenVersion) row.dirty = false;
   }
 
+  async markReminded(key: RequestKey, n: number): Promise<boolean> {
+    const row = this.rows.get(keyString(key));
+    if (row?.status !== 'pending' || (row.reminders ?? 0) >= n) return false;
+    row.reminders = n;
+    return true;
+  }
+
   async markPostAttempt(key: RequestKey, nowMs: number): Promise<void> {
     const row = this.row(key);
     if (row) row.postAttemptAtMs = nowMs;

@@ -17,6 +17,7 @@ interface RequestRow {
   last_failure: DecisionFailure | null;
   version: number;
   post_attempt_ms: string | null;
+  reminders: number | null;
   created_at_ms: string;
   updated_at_ms: string;
 }
@@ -35,6 +36,7 @@ const toRecord = (row: RequestRow): RequestRecord => ({
   lastFailure: row.last_failure ?? undefined,
   version: row.version,
   postAttemptAtMs: num(row.post_attempt_ms),
+  reminders: row.reminders ?? 0,
   createdAtMs: Number(row.created_at_ms),
   updatedAtMs: Number(row.updated_at_ms),
 });
@@ -141,5 +143,13 @@ export class PgRequestStore implements RequestStore {
 
   async markPostAttempt(key: RequestKey, nowMs: number): Promise<void> {
     await this.write(`UPDATE requests SET post_attempt_ms = $4 WHERE ${KEY}`, [...keyArgs(key), nowMs]);
+  }
+
+  async markReminded(key: RequestKey, n: number): Promise<boolean> {
+    const rows = await this.write(
+      `UPDATE requests SET reminders = $4 WHERE ${KEY} AND status = 'pending' AND reminders < $4 RETURNING request_id`,
+      [...keyArgs(key), n],
+    );
+    return rows.length === 1;
   }
 }

@@ -64,8 +64,9 @@ CREATE TRIGGER outbox_notice AFTER INSERT ON outbox FOR EACH ROW EXECUTE FUNCTIO
   },
   {
     version: 2,
-    name: 'node alerts',
+    name: 'node alerts, reminders',
     sql: `
+ALTER TABLE requests ADD COLUMN reminders integer NOT NULL DEFAULT 0;
 CREATE TABLE node_alerts (
   gateway text NOT NULL, key text NOT NULL, body jsonb NOT NULL, opened_at_ms bigint NOT NULL, closed_at_ms bigint,
   PRIMARY KEY (gateway, key));

@@ -17,6 +17,7 @@ interface RequestRow {
   last_error: string | null;
   version: number;
   post_attempt_ms: number | null;
+  reminders: number | null;
   created_at_ms: number;
   updated_at_ms: number;
 }
@@ -48,6 +49,7 @@ const toRecord = (row: RequestRow): RequestRecord => ({
   lastFailure: readFailure(row.last_error),
   version: row.version,
   postAttemptAtMs: row.post_attempt_ms ?? undefined,
+  reminders: row.reminders ?? 0,
   createdAtMs: row.created_at_ms,
   updatedAtMs: row.updated_at_ms,
 });
@@ -160,5 +162,12 @@ export class SqliteRequestStore implements RequestStore {
 
   async markPostAttempt(key: RequestKey, nowMs: number): Promise<void> {
     this.db.prepare(`UPDATE requests SET post_attempt_ms = ? WHERE ${KEY}`).run(nowMs, ...keyArgs(key));
+  }
+
+  async markReminded(key: RequestKey, n: number): Promise<boolean> {
+    const result = this.db
+      .prepare(`UPDATE requests SET reminders = ? WHERE ${KEY} AND status = 'pending' AND reminders < ?`)
+      .run(n, ...keyArgs(key), n);
+    return result.changes === 1;
   }
 }

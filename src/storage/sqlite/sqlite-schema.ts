@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at_ms);
 `;
 
-/** Version 3: node alerts (offline, disk), one row per alert. */
+/** Version 3: node alerts (offline, disk), one row per alert; reminders counted per request. */
 const TABLES_V3 = `
 CREATE TABLE IF NOT EXISTS node_alerts (
   gateway TEXT NOT NULL, key TEXT NOT NULL, body_json TEXT NOT NULL, opened_at_ms INTEGER NOT NULL,
@@ -97,6 +97,7 @@ export function migrate(db: Database.Database): void {
     if (version === 0 && hasTable(db, 'requests')) upgradeFromV1(db);
     else if (version < 2) db.exec(TABLES_V2);
     db.exec(TABLES_V3);
+    addColumnIfMissing(db, 'requests', 'reminders', 'INTEGER NOT NULL DEFAULT 0');
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

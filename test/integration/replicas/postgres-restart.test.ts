@@ -113,5 +113,7 @@ describe('PostgreSQL restarted under load', () => {
     );
     await s.waitForSlackWork(20_000);
     expect(s.slack.failures).toEqual([]);
-  });
+    // Two bot processes, a PostgreSQL restart and the waits of each phase: more than the default 30 s on a busy
+    // 2-core machine (every wait inside has its own deadline).
+  }, 90_000);
 });
