@@ -64,13 +64,13 @@ describe('node alerts', () => {
     });
     await firstGateway(h.bot).directory.list();
     for (const id of ids) h.gateway.setNodeConnected(id, false);
-    const alert = await alertMessage(h, 'went offline together');
+    const alert = await alertMessage(h, 'nodes are offline');
     expect(text(alert)).toContain('5 nodes');
     expect(top(h).filter((m) => text(m).includes('rack-'))).toHaveLength(1);
     for (const id of ids.slice(0, 2)) h.gateway.setNodeConnected(id, true);
     await until(() => expect(text(top(h as Harness).find((m) => m.ts === alert.ts))).toContain('3 still offline'));
     for (const id of ids.slice(2)) h.gateway.setNodeConnected(id, true);
-    await until(() => expect(text(top(h as Harness).find((m) => m.ts === alert.ts))).toContain('are back'));
+    await until(() => expect(text(top(h as Harness).find((m) => m.ts === alert.ts))).toContain('are back online'));
     expect(h.slack.threadReplies(CHANNEL, alert.ts).length).toBeGreaterThanOrEqual(1);
   });
 

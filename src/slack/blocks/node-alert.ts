@@ -38,8 +38,8 @@ export function renderNodeAlert(alert: NodeAlertRecord, gatewayLabel: string | u
   } else {
     const down = alert.nodes.length - back.size;
     title = closed
-      ? `✅ All ${alert.nodes.length} nodes${on} that went offline together are back`
-      : `🔴 ${alert.nodes.length} nodes${on} went offline together (${down} still offline)`;
+      ? `✅ All ${alert.nodes.length} nodes${on} of this alert are back online`
+      : `🔴 ${alert.nodes.length} nodes${on} are offline (${down} still offline; each with the time it was last seen)`;
   }
   const lines =
     alert.kind === 'offline' && alert.nodes.length > 1
