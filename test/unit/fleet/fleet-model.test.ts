@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetModel } from '../../../src/fleet/fleet-model.js';
 import type { NodeInfo, NodeList } from '../../../src/gateway/schemas.js';
 import { createLogger } from '../../../src/logger.js';
+import { node } from './fleet-fixtures.js';
 
 /** Gateway events as the session delivers them, driven by the test. */
 function fakeEvents() {
@@ -26,16 +27,6 @@ function fakeEvents() {
     },
   };
 }
-
-const node = (nodeId: string, extra: Partial<NodeInfo> = {}): NodeInfo => ({
-  nodeId,
-  displayName: nodeId,
-  caps: [],
-  commands: [],
-  connected: true,
-  approvalState: 'approved',
-  ...extra,
-});
 
 function source(initial: NodeInfo[]) {
   let nodes = initial;

@@ -3,16 +3,7 @@ import { NodeAlerts } from '../../../src/fleet/node-alerts.js';
 import type { NodeInfo } from '../../../src/gateway/schemas.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMemoryStorage } from '../../../src/storage/memory/memory-storage.js';
-
-const node = (nodeId: string, extra: Partial<NodeInfo> = {}): NodeInfo => ({
-  nodeId,
-  displayName: nodeId,
-  caps: [],
-  commands: [],
-  connected: true,
-  approvalState: 'approved',
-  ...extra,
-});
+import { node } from './fleet-fixtures.js';
 
 function setup(options: { connected?: () => boolean; quietMs?: number } = {}) {
   let nodes: NodeInfo[] | undefined = [];
