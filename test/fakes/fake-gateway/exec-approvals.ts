@@ -48,6 +48,8 @@ const DEFAULT_TIMEOUT_MS = 1_800_000;
 export class ExecApprovalBook {
   private readonly records = new Map<string, ExecRecord>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Requesters of two-phase requests, told the decision in a second `res` frame. */
+  private readonly waiters = new Map<string, (payload: unknown) => void>();
 
   constructor(
     private readonly nowMs: () => number,
@@ -147,6 +149,7 @@ export class ExecApprovalBook {
     record.resolvedAtMs = this.nowMs();
     record.resolvedBy = null;
     clearTimeout(this.timers.get(id));
+    this.tell(record);
     this.broadcast('exec.approval.resolved', {
       id,
       decision: 'deny',
@@ -158,12 +161,45 @@ export class ExecApprovalBook {
 
   /** Forgets every request (a gateway restart clears pending approvals). */
   clear(): void {
+    this.waiters.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.records.clear();
   }
 
   // --- RPC handlers --------------------------------------------------------------------------------
+
+  /**
+   * `exec.approval.request`: with twoPhase, answers `{status:"accepted", …}` at once and sends the decision later as
+   * a second `res` with the same id. With no approval route connected it ends at once with `decision:null`,
+   * unless the requester passed `requireDeliveryRoute:false`.
+   */
+  request(params: Record<string, unknown>, routed: boolean, replyAgain: (payload: unknown) => void): unknown {
+    const argv = Array.isArray((params.systemRunPlan as { argv?: unknown } | undefined)?.argv)
+      ? ((params.systemRunPlan as { argv: string[] }).argv as string[])
+      : undefined;
+    const input: ExecRequestInput = {
+      host: params.host === 'gateway' ? 'gateway' : 'node',
+      ...(typeof params.nodeId === 'string' ? { nodeId: params.nodeId } : {}),
+      ...(typeof params.command === 'string' ? { command: params.command } : {}),
+      ...(argv ? { argv } : {}),
+      ...(typeof params.cwd === 'string' ? { cwd: params.cwd } : {}),
+      ...(typeof params.ask === 'string' ? { ask: params.ask } : {}),
+      ...(typeof params.timeoutMs === 'number' ? { timeoutMs: params.timeoutMs } : {}),
+    };
+    if (!routed && params.requireDeliveryRoute !== false) {
+      const now = this.nowMs();
+      return { id: crypto.randomUUID(), decision: null, createdAtMs: now, expiresAtMs: now };
+    }
+    const record = this.create(input);
+    const decided = { id: record.id, createdAtMs: record.createdAtMs, expiresAtMs: record.expiresAtMs };
+    if (params.twoPhase !== true) {
+      // One phase: the answer waits for the decision (the fake resolves it with the second frame's body).
+      return new Promise((resolve) => this.waiters.set(record.id, resolve));
+    }
+    this.waiters.set(record.id, replyAgain);
+    return { status: 'accepted', ...decided, deliveryRoute: routed ? 'approvals' : 'none' };
+  }
 
   list(scopes: readonly string[]): unknown[] {
     if (!scopes.includes(Scope.admin)) return [];
@@ -214,12 +250,26 @@ export class ExecApprovalBook {
     record.resolvedAtMs = this.nowMs();
     record.resolvedBy = resolvedBy;
     clearTimeout(this.timers.get(id));
+    this.tell(record);
     this.broadcast('exec.approval.resolved', {
       id,
       decision,
       resolvedBy,
       ts: record.resolvedAtMs,
       request: record.request,
+    });
+  }
+
+  /** The requester's second frame: the decision (null on expiry, as the gateway reports a timeout). */
+  private tell(record: ExecRecord): void {
+    const waiter = this.waiters.get(record.id);
+    if (!waiter) return;
+    this.waiters.delete(record.id);
+    waiter({
+      id: record.id,
+      decision: record.reason === 'timeout' ? null : (record.decision ?? null),
+      createdAtMs: record.createdAtMs,
+      expiresAtMs: record.expiresAtMs,
     });
   }
 

@@ -209,7 +209,12 @@ export class GatewayCore {
   }
 
   private onRequest(session: Session, frame: RequestFrame): void {
-    dispatchMethod(frame.method, frame.params, this.methodContext(session)).then(
+    const ctx = {
+      ...this.methodContext(session),
+      // A second `res` with the same id (exec.approval.request with twoPhase sends the decision this way).
+      replyAgain: (payload: unknown) => this.respond(frame.method, () => session.sendResult(frame.id, payload)),
+    };
+    dispatchMethod(frame.method, frame.params, ctx).then(
       (payload) => this.respond(frame.method, () => session.sendResult(frame.id, payload)),
       (err: unknown) => this.respond(frame.method, () => session.sendError(frame.id, toErrorShape(err))),
     );
@@ -226,6 +231,14 @@ export class GatewayCore {
       isDeviceConnected: (deviceId) =>
         [...this.sessions].some((s) => s.phase === 'ready' && s.grant?.deviceId === deviceId),
       closeDeviceSessions: (deviceId, code, reason) => this.closeDeviceSessions(deviceId, code, reason),
+      hasApprovalRoute: () =>
+        [...this.sessions].some(
+          (s) =>
+            s.phase === 'ready' &&
+            (s.grant?.caps.includes('approvals') || s.grant?.caps.includes('exec-approvals')) &&
+            s.grant?.scopes.includes('operator.admin'),
+        ),
+      replyAgain: () => undefined,
     };
   }
 

@@ -19,6 +19,10 @@ export interface MethodContext {
   invoke: InvokeRouting;
   isDeviceConnected: (deviceId: string) => boolean;
   closeDeviceSessions: (deviceId: string, code: number, reason: string) => void;
+  /** Whether a session that declares the approvals cap (with operator.admin) is connected. */
+  hasApprovalRoute: () => boolean;
+  /** Sends another `res` frame for the same request id. */
+  replyAgain: (payload: unknown) => void;
 }
 
 export interface MethodSpec {
@@ -68,6 +72,11 @@ const METHODS: Record<string, MethodSpec> = {
   'node.event': { scope: NODE_ONLY },
   'node.pending.pull': { scope: NODE_ONLY },
   ...PAIRING_METHODS,
+  'exec.approval.request': {
+    scope: Scope.approvals,
+    schema: 'ExecApprovalRequestParams',
+    handle: (ctx, params) => ctx.state.exec.request(params, ctx.hasApprovalRoute(), ctx.replyAgain),
+  },
   'exec.approval.list': { scope: Scope.approvals, handle: (ctx) => ctx.state.exec.list(ctx.scopes) },
   'exec.approval.resolve': {
     scope: Scope.approvals,

@@ -405,3 +405,47 @@ describe('FakeGateway exec approvals', () => {
     expect((await admin.request('approval.get', { id: 'x', extra: 1 })).error?.code).toBe('INVALID_REQUEST');
   });
 });
+
+describe('FakeGateway exec.approval.request (two-phase)', () => {
+  const APPROVALS = 'operator.approvals';
+
+  it('answers accepted at once and sends the decision as a second res with the same id; no route → ends at once', async () => {
+    const gateway = await h.start();
+    const agent = await h.session([APPROVALS, ADMIN]);
+    const alone = await agent.request('exec.approval.request', {
+      host: 'gateway',
+      command: 'rm -rf /x',
+      twoPhase: true,
+    });
+    expect(alone.payload).toMatchObject({ decision: null });
+    const route = (await h.connect({ scopes: [APPROVALS, ADMIN], caps: ['approvals'] })).client;
+    const first = await agent.request('exec.approval.request', {
+      host: 'gateway',
+      command: 'rm -rf /x',
+      twoPhase: true,
+    });
+    const { id } = first.payload as { id: string; status: string };
+    expect(first.payload).toMatchObject({ status: 'accepted', id });
+    expect((await route.waitForEvent('exec.approval.requested')).payload).toMatchObject({ id });
+    expect((await route.request('exec.approval.resolve', { id, decision: 'deny' })).ok).toBe(true);
+    const second = await waitForSecondResponse(agent, first.id);
+    expect(second.payload).toMatchObject({ id, decision: 'deny' });
+    expect(gateway.execApproval(id)?.status).toBe('denied');
+    const kept = await agent.request('exec.approval.request', {
+      host: 'gateway',
+      command: 'echo later',
+      twoPhase: true,
+      requireDeliveryRoute: false,
+    });
+    expect(kept.payload).toMatchObject({ status: 'accepted' });
+  });
+});
+
+async function waitForSecondResponse(client: RawGatewayClient, id: string) {
+  for (let i = 0; i < 200; i += 1) {
+    const frames = client.frames.filter((f) => f.type === 'res' && f.id === id);
+    if (frames.length >= 2) return frames[1] as { payload?: unknown };
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('no second res frame');
+}
