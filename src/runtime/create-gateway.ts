@@ -151,6 +151,8 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     nodeAlerts,
     reminders,
   });
+  // A planned restart (the gateway says how long it expects to be away) is not an outage until that time is up.
+  client.on('shutdown', (payload) => alerts.onShutdown(payload));
   client.onStateChange((status) => {
     alerts.onStatus(status);
     // A list fetched over a session that is gone may say nodes are online that are not: never serve it again.

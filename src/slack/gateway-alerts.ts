@@ -25,6 +25,8 @@ export class GatewayAlerts {
   private alerted = false;
   private lastStatus: GatewayStatus | undefined;
   private outbox: Pick<OutboxStore, 'enqueue'> | undefined;
+  /** Until when an announced restart (`shutdown.restartExpectedMs`) is not counted as an outage. */
+  private restartGraceUntilMs = 0;
 
   constructor(private readonly options: GatewayAlertsOptions) {}
 
@@ -34,6 +36,16 @@ export class GatewayAlerts {
     this.onStatus(status);
   }
 
+  /**
+   * The gateway's `shutdown` event: with `restartExpectedMs` it is a planned restart, and the outage that follows
+   * only starts counting once that much time has passed (a terminal shutdown has none: counted as usual).
+   */
+  onShutdown = (payload: unknown): void => {
+    const expected = (payload as { restartExpectedMs?: unknown } | undefined)?.restartExpectedMs;
+    if (typeof expected !== 'number' || !Number.isFinite(expected) || expected <= 0) return;
+    this.restartGraceUntilMs = (this.options.nowMs ?? Date.now)() + Math.min(expected, 30 * 60_000);
+  };
+
   /** Feed every gateway state change here (ignored while stopped). */
   onStatus = (status: GatewayStatus): void => {
     this.lastStatus = status;
@@ -41,6 +53,7 @@ export class GatewayAlerts {
     if (status.state === 'connected') {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.restartGraceUntilMs = 0;
       if (this.alerted) {
         this.alerted = false;
         const downMs = status.sinceMs - (this.downSinceMs ?? status.sinceMs);
@@ -53,7 +66,8 @@ export class GatewayAlerts {
     }
     if (this.downSinceMs !== undefined || status.state === 'idle' || status.state === 'stopped') return;
     this.downSinceMs = status.sinceMs;
-    this.timer = setTimeout(() => this.alert(), this.options.alertAfterMs);
+    const grace = Math.max(0, this.restartGraceUntilMs - (this.options.nowMs ?? Date.now)());
+    this.timer = setTimeout(() => this.alert(), this.options.alertAfterMs + grace);
     this.timer.unref();
   };
 
