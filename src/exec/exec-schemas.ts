@@ -1,9 +1,6 @@
 /** Payloads of the gateway's exec approval events and methods (reference: exec-approvals.md §2–§3, checked live). */
 import { z } from 'zod/v4';
-
-const optStr = z.string().optional().catch(undefined);
-const optNum = z.number().optional().catch(undefined);
-const strings = z.array(z.string()).catch([]).default([]);
+import { optNum, optStr, strings } from '../gateway/schemas.js';
 
 export const EXEC_DECISIONS = ['allow-once', 'allow-always', 'deny'] as const;
 const Decision = z.enum(EXEC_DECISIONS);

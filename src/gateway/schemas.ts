@@ -2,9 +2,9 @@ import { z } from 'zod/v4';
 
 // Informational fields are lenient: a value of an unexpected type becomes "absent" instead of failing the
 // whole result (the live gateway sends e.g. `sessionHost: true`). Identifiers stay strict.
-const strings = z.array(z.string()).catch([]).default([]);
-const optNum = z.number().optional().catch(undefined);
-const optStr = z.string().optional().catch(undefined);
+export const strings = z.array(z.string()).catch([]).default([]);
+export const optNum = z.number().optional().catch(undefined);
+export const optStr = z.string().optional().catch(undefined);
 
 /** One `system-presence` entry. */
 export const PresenceEntrySchema = z

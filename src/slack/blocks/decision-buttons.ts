@@ -24,7 +24,8 @@ export interface DecisionValue {
   readonly f: string;
 }
 
-const GATEWAY_ID = /^[a-z0-9-]{1,20}$/;
+/** A gateway id as button values carry it. */
+export const GATEWAY_ID = /^[a-z0-9-]{1,20}$/;
 
 /** The gateway id of a parsed value: absent (an older release's button) is `default`, anything else must be an id. */
 function gatewayOf(g: unknown): string | undefined {
@@ -33,7 +34,7 @@ function gatewayOf(g: unknown): string | undefined {
 }
 
 /** Compact JSON with `<`, `>`, `&`, `@` as \u escapes (inert in any Slack text), or undefined beyond `max` chars. */
-function encodeValue(value: object, max = BUTTON_VALUE_MAX): string | undefined {
+export function encodeValue(value: object, max = BUTTON_VALUE_MAX): string | undefined {
   const json = JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
@@ -42,7 +43,8 @@ function encodeValue(value: object, max = BUTTON_VALUE_MAX): string | undefined 
   return Array.from(json).length <= max ? json : undefined;
 }
 
-function parseObject(value: string): Record<string, unknown> | undefined {
+/** The object a button value holds, or undefined when it is not JSON of an object. */
+export function parseObject(value: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(value);
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;

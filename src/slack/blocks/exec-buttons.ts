@@ -3,7 +3,7 @@ import type { types } from '@slack/bolt';
 import type { ExecDecision, RequestRecord } from '../../pairing/types.js';
 import { plain } from '../escape.js';
 import { plainText } from './block-kit.js';
-import { BUTTON_VALUE_MAX, renderReviewButton } from './decision-buttons.js';
+import { encodeValue, GATEWAY_ID, parseObject, renderReviewButton } from './decision-buttons.js';
 
 /** action_id per answer. */
 export const EXEC_ACTION_IDS: Readonly<Record<ExecDecision, string>> = {
@@ -19,28 +19,14 @@ export interface ExecValue {
   readonly f: string;
 }
 
-const GATEWAY_ID = /^[a-z0-9-]{1,20}$/;
-
 function encode(record: RequestRecord): string | undefined {
   if (record.requestId === '') return undefined;
-  const json = JSON.stringify({ g: record.gateway, k: 'exec', r: record.requestId, f: record.fingerprint })
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/@/g, '\\u0040');
-  return Array.from(json).length <= BUTTON_VALUE_MAX ? json : undefined;
+  return encodeValue({ g: record.gateway, k: 'exec', r: record.requestId, f: record.fingerprint });
 }
 
 /** Parses an exec button value; undefined unless it is exactly the shape the card writes. */
 export function parseExecValue(value: string): ExecValue | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { g, k, r, f } = parsed as Record<string, unknown>;
+  const { g, k, r, f } = parseObject(value) ?? {};
   if (typeof g !== 'string' || !GATEWAY_ID.test(g) || k !== 'exec') return undefined;
   if (typeof r !== 'string' || r === '' || typeof f !== 'string') return undefined;
   return { g, r, f };

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditOutcome } from '../../audit/audit-entry.js';
 import type { AnyDecision, RequestKind } from '../../pairing/types.js';
+import { auditValues } from '../audit-values.js';
 import {
   type AuditStore,
   type ClaimStore,
@@ -191,19 +192,7 @@ export class PgAudit implements AuditStore {
     const [row] = await this.db.query<{ id: string }>(
       `INSERT INTO audit (at_ms, actor, action, gateway, target, target_name, request_id, fingerprint, params, outcome, detail)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [
-        entry.atMs,
-        entry.actor,
-        entry.action,
-        entry.gateway ?? null,
-        entry.target,
-        entry.targetName ?? null,
-        entry.requestId ?? null,
-        entry.fingerprint ?? null,
-        entry.params === undefined ? null : JSON.stringify(entry.params),
-        entry.outcome,
-        entry.detail ?? null,
-      ],
+      [...auditValues(entry)],
     );
     return Number(row?.id);
   }

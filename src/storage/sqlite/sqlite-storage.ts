@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry, AuditOutcome } from '../../audit/audit-entry.js';
 import type { AnyDecision, RequestKind } from '../../pairing/types.js';
+import { auditValues } from '../audit-values.js';
 import type {
   AuditStore,
   ClaimStore,
@@ -192,19 +193,7 @@ class SqliteAudit implements AuditStore {
         `INSERT INTO audit (at_ms, actor, action, gateway, target, target_name, request_id, fingerprint, params_json, outcome, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        entry.atMs,
-        entry.actor,
-        entry.action,
-        entry.gateway ?? null,
-        entry.target,
-        entry.targetName ?? null,
-        entry.requestId ?? null,
-        entry.fingerprint ?? null,
-        entry.params === undefined ? null : JSON.stringify(entry.params),
-        entry.outcome,
-        entry.detail ?? null,
-      );
+      .run(...auditValues(entry));
     return Number(result.lastInsertRowid);
   }
 

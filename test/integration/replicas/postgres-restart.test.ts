@@ -4,9 +4,9 @@
  * (cards, a decision) once the server is back. The server here is this file's own (the run's shared one stays up).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
 import { type PostgresServer, startPostgres } from '../../support/postgres-server.js';
 import { APPROVER, CHANNEL } from '../support/bot-harness.js';
+import { cardsPerRequest, waitFor } from './support/expect-slack.js';
 import { type ReplicaSet, startReplicaSet } from './support/replica-set.js';
 
 let server: PostgresServer;
@@ -21,25 +21,6 @@ afterEach(async () => {
   await set?.stop();
   set = undefined;
 });
-
-function cardsPerRequest(slack: FakeSlack, requestIds: readonly string[]): number[] {
-  const messages = slack.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? []));
-  return requestIds.map((id) => messages.filter((m) => m.includes(id)).length);
-}
-
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('PostgreSQL restarted under load', () => {
   it('answers clicks and commands clearly while it is down, loses no request, and catches up when it is back', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../../fakes/fake-slack/fake-slack.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import { ADMIN, APPROVER, CHANNEL, SCOPES_WITH_HISTORY } from '../support/bot-harness.js';
+import { cardsPerRequest, waitFor } from './support/expect-slack.js';
 import { type ReplicaSet, startReplicaSet } from './support/replica-set.js';
 
 let set: ReplicaSet | undefined;
@@ -9,26 +10,6 @@ afterEach(async () => {
   await set?.stop();
   set = undefined;
 });
-
-/** How many channel messages show each request id (a card or a digest entry). */
-function cardsPerRequest(slack: FakeSlack, requestIds: readonly string[]): number[] {
-  const messages = slack.messages(CHANNEL).map((m) => JSON.stringify(m.blocks ?? []));
-  return requestIds.map((id) => messages.filter((m) => m.includes(id)).length);
-}
-
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The card showing `requestId`, once posted. */
 function cardOf(slack: FakeSlack, requestId: string) {

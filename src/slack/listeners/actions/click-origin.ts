@@ -3,8 +3,11 @@ import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../../../audit/audit-log.js';
+import { StorageUnavailableError } from '../../../errors.js';
+import type { DecisionResult } from '../../../pairing/decider.js';
 import type { Gateways } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
+import { STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
 import { respondReliably } from '../../respond-reliably.js';
 import type { ReviewModals } from '../../review-modals.js';
 
@@ -46,4 +49,37 @@ export async function tell(
   }
   if (text)
     await respondReliably(origin.responseUrl, { response_type: 'ephemeral', replace_original: false, text }, deps.log);
+}
+
+/**
+ * Runs a decision and answers the clicker with `describe(result)`; a store that cannot be reached is audited (the
+ * row waits in memory), logged and answered with the "nothing was done" message.
+ */
+export async function decideAndAnswer(
+  deps: DecisionClickDeps,
+  origin: ClickOrigin,
+  click: { readonly key: RequestKey; readonly action: string; readonly target: string },
+  decide: () => Promise<DecisionResult>,
+  describe: (result: DecisionResult) => string | undefined,
+): Promise<void> {
+  let result: DecisionResult;
+  try {
+    result = await decide();
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    deps.log.warn({ err, requestId: click.key.requestId }, `a ${click.action} click found the database unreachable`);
+    await deps.audit.record({
+      actor: origin.userId,
+      action: click.action,
+      gateway: click.key.gateway,
+      target: click.target,
+      requestId: click.key.requestId,
+      outcome: 'failed',
+      detail: 'database unreachable; nothing was sent to the gateway',
+    });
+    await tell(deps, origin, undefined, STORAGE_UNAVAILABLE_MESSAGE);
+    return;
+  }
+  await deps.syncCards().catch(() => undefined);
+  await tell(deps, origin, click.key, describe(result));
 }

@@ -1,11 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { StorageUnavailableError } from '../../../errors.js';
-import type { DecisionResult } from '../../../pairing/decider.js';
 import type { ExecDecision } from '../../../pairing/types.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import { EXEC_ACTION_IDS, parseExecValue } from '../../blocks/exec-buttons.js';
-import { describeExecResult, STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
-import { type ClickOrigin, type DecisionClickDeps, originOf, tell } from './click-origin.js';
+import { describeExecResult } from '../../decision-notes.js';
+import { type ClickOrigin, type DecisionClickDeps, decideAndAnswer, originOf, tell } from './click-origin.js';
 
 /** Registers Allow once / Allow always / Deny (on exec cards and in their full-command modal). */
 export function register(app: App, deps: DecisionClickDeps): void {
@@ -45,24 +43,11 @@ async function decideAndTell(
     return;
   }
   const key: RequestKey = { gateway: value.g, kind: 'exec', requestId: value.r };
-  let result: DecisionResult;
-  try {
-    result = await exec.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision });
-  } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    deps.log.warn({ err, requestId: key.requestId }, 'an exec decision click found the database unreachable');
-    await deps.audit.record({
-      actor: origin.userId,
-      action: `exec.${decision}`,
-      gateway: key.gateway,
-      target: `exec-request:${key.requestId.slice(0, 128)}`,
-      requestId: key.requestId,
-      outcome: 'failed',
-      detail: 'database unreachable; nothing was sent to the gateway',
-    });
-    await tell(deps, origin, undefined, STORAGE_UNAVAILABLE_MESSAGE);
-    return;
-  }
-  await deps.syncCards().catch(() => undefined);
-  await tell(deps, origin, key, describeExecResult(result));
+  await decideAndAnswer(
+    deps,
+    origin,
+    { key, action: `exec.${decision}`, target: `exec-request:${key.requestId.slice(0, 128)}` },
+    () => exec.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision }),
+    describeExecResult,
+  );
 }

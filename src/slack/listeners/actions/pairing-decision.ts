@@ -1,6 +1,4 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { StorageUnavailableError } from '../../../errors.js';
-import type { DecisionResult } from '../../../pairing/decider.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import {
   APPROVE_ACTION_ID,
@@ -9,8 +7,8 @@ import {
   parseDecisionValue,
   REJECT_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
-import { describeResult, STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
-import { type ClickOrigin, type DecisionClickDeps, originOf, tell } from './click-origin.js';
+import { describeResult } from '../../decision-notes.js';
+import { type ClickOrigin, type DecisionClickDeps, decideAndAnswer, originOf, tell } from './click-origin.js';
 
 /** Registers Approve / Reject (on cards and in review modals): ack at once, decide, tell the clicker privately. */
 export function register(app: App, deps: DecisionClickDeps): void {
@@ -64,25 +62,11 @@ async function decideAndTell(
     return;
   }
   const key: RequestKey = { gateway: value.g, kind: value.k, requestId: value.r };
-  let result: DecisionResult;
-  try {
-    result = await runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision });
-  } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    deps.log.warn({ err, requestId: key.requestId }, 'a decision click found the database unreachable');
-    // Kept by the audit log until the database is back.
-    await deps.audit.record({
-      actor: origin.userId,
-      action: `pairing.${decision}`,
-      gateway: key.gateway,
-      target: `request:${key.requestId.slice(0, 128)}`,
-      requestId: key.requestId,
-      outcome: 'failed',
-      detail: 'database unreachable; nothing was sent to the gateway',
-    });
-    await tell(deps, origin, undefined, STORAGE_UNAVAILABLE_MESSAGE);
-    return;
-  }
-  await deps.syncCards().catch(() => undefined);
-  await tell(deps, origin, key, describeResult(result));
+  await decideAndAnswer(
+    deps,
+    origin,
+    { key, action: `pairing.${decision}`, target: `request:${key.requestId.slice(0, 128)}` },
+    () => runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision }),
+    describeResult,
+  );
 }
