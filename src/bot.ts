@@ -3,7 +3,6 @@ import os from 'node:os';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
-import type { CommandDeps } from './commands/command-context.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { DomainEvents } from './events/domain-events.js';
@@ -21,22 +20,9 @@ import { CardSync } from './slack/delivery/card-sync.js';
 import { DeliveryLoop } from './slack/delivery/delivery-loop.js';
 import { OutboxDelivery } from './slack/delivery/outbox-delivery.js';
 import { SlackCalls } from './slack/delivery/slack-calls.js';
-import type { DecisionClickDeps } from './slack/listeners/actions/click-origin.js';
-import { register as registerCommandConfirm } from './slack/listeners/actions/command-confirm.js';
-import { register as registerExecDecision } from './slack/listeners/actions/exec-decision.js';
-import { register as registerNodesPage } from './slack/listeners/actions/nodes-page.js';
-import { register as registerPairingDecision } from './slack/listeners/actions/pairing-decision.js';
-import { register as registerPairingReview } from './slack/listeners/actions/pairing-review.js';
-import { register as registerOpenclawCommand } from './slack/listeners/commands/openclaw.js';
+import { registerListeners } from './slack/listeners/register-listeners.js';
 import { Principals } from './slack/principals.js';
-import { ReviewModals } from './slack/review-modals.js';
-import {
-  canReadHistory,
-  createSlackApp,
-  registerWorkspaceGuard,
-  SLACK_CALL_TIMEOUT_MS,
-  type SlackIdentity,
-} from './slack/slack-app.js';
+import { canReadHistory, createSlackApp, SLACK_CALL_TIMEOUT_MS, type SlackIdentity } from './slack/slack-app.js';
 import { appTokenFix, botTokenFix, describeSlackError } from './slack/slack-errors.js';
 import { prepareStateDir } from './state/state-dir.js';
 import type { Storage } from './storage/ports.js';
@@ -255,38 +241,19 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   domain.on('decision.made', (e) => metrics.decisions.inc({ outcome: e.outcome, gateway: e.key.gateway }));
   domain.on('gateway.down', (e) => metrics.gatewayReconnects.inc({ gateway: e.gateway }));
 
-  registerWorkspaceGuard(app, slack, log);
-  const modals = new ReviewModals({ storage, context: cardContext, log: log.child({ component: 'modals' }) });
-  registerPairingReview(app, { modals, log: log.child({ component: 'clicks' }) });
-  const clicks: DecisionClickDeps = {
-    gateways,
-    audit,
-    modals,
-    log: log.child({ component: 'clicks' }),
-    syncCards: () => delivery.sync(),
-    observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
-  };
-  registerPairingDecision(app, clicks);
-  registerExecDecision(app, clicks);
-  const commandDeps: CommandDeps = {
+  registerListeners(app, {
+    config,
+    identity: slack,
     gateways,
     storage,
     audit,
-    isMember: principals.isMember,
-    access: config.access,
-    exec: config.exec,
     policy,
+    metrics,
+    isMember: principals.isMember,
     cardContext,
-    log: log.child({ component: 'commands' }),
-    nowMs,
-    newId: () => crypto.randomUUID(),
     syncCards: () => delivery.sync(),
-  };
-  registerOpenclawCommand(app, commandDeps, (ms) => metrics.commandAck.observe(ms / 1000));
-  registerNodesPage(app, commandDeps);
-  registerCommandConfirm(app, commandDeps);
-  app.error(async (err) => {
-    log.error({ err }, 'unhandled error in a Slack listener');
+    log,
+    nowMs,
   });
 
   const server = new HealthServer({

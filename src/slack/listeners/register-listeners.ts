@@ -1,0 +1,76 @@
+/** Every Slack listener of the bot, on one Bolt app: the workspace guard first, then clicks, commands and modals. */
+import crypto from 'node:crypto';
+import type { App } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { CommandDeps } from '../../commands/command-context.js';
+import type { Config } from '../../config.js';
+import type { Metrics } from '../../metrics.js';
+import type { MembershipCheck } from '../../pairing/ports.js';
+import type { CommandPolicy } from '../../policy/command-policy.js';
+import type { Gateways } from '../../runtime/gateways.js';
+import type { Storage } from '../../storage/ports.js';
+import type { CardContext } from '../blocks/pairing-card.js';
+import { ReviewModals } from '../review-modals.js';
+import { registerWorkspaceGuard, type SlackIdentity } from '../slack-app.js';
+import type { DecisionClickDeps } from './actions/click-origin.js';
+import { register as registerCommandConfirm } from './actions/command-confirm.js';
+import { register as registerExecDecision } from './actions/exec-decision.js';
+import { register as registerNodesPage } from './actions/nodes-page.js';
+import { register as registerPairingDecision } from './actions/pairing-decision.js';
+import { register as registerPairingReview } from './actions/pairing-review.js';
+import { register as registerOpenclawCommand } from './commands/openclaw.js';
+
+/** What the listeners share with the rest of the bot. */
+export interface ListenerParts {
+  readonly config: Config;
+  readonly identity: SlackIdentity;
+  readonly gateways: Gateways;
+  readonly storage: Storage;
+  readonly audit: AuditLog;
+  readonly policy: CommandPolicy;
+  readonly metrics: Metrics;
+  readonly isMember: MembershipCheck;
+  readonly cardContext: () => CardContext;
+  /** Brings every card up to date at once (after a decision). */
+  readonly syncCards: () => Promise<void>;
+  readonly log: Logger;
+  readonly nowMs: () => number;
+}
+
+export function registerListeners(app: App, parts: ListenerParts): void {
+  const { config, gateways, storage, audit, policy, metrics, log, cardContext, syncCards } = parts;
+  registerWorkspaceGuard(app, parts.identity, log);
+  const modals = new ReviewModals({ storage, context: cardContext, log: log.child({ component: 'modals' }) });
+  registerPairingReview(app, { modals, log: log.child({ component: 'clicks' }) });
+  const clicks: DecisionClickDeps = {
+    gateways,
+    audit,
+    modals,
+    log: log.child({ component: 'clicks' }),
+    syncCards,
+    observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
+  };
+  registerPairingDecision(app, clicks);
+  registerExecDecision(app, clicks);
+  const commandDeps: CommandDeps = {
+    gateways,
+    storage,
+    audit,
+    isMember: parts.isMember,
+    access: config.access,
+    exec: config.exec,
+    policy,
+    cardContext,
+    log: log.child({ component: 'commands' }),
+    nowMs: parts.nowMs,
+    newId: () => crypto.randomUUID(),
+    syncCards,
+  };
+  registerOpenclawCommand(app, commandDeps, (ms) => metrics.commandAck.observe(ms / 1000));
+  registerNodesPage(app, commandDeps);
+  registerCommandConfirm(app, commandDeps);
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled error in a Slack listener');
+  });
+}
