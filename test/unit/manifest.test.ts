@@ -34,6 +34,8 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'views.open': [],
   'views.update': [],
   'views.push': [],
+  // The Home tab (needs features.app_home.home_tab_enabled, checked below).
+  'views.publish': [],
 };
 
 /** Scopes no Web API call needs but the manifest must grant anyway. */
@@ -105,10 +107,21 @@ function findApiCalls(source: string, file: string): FoundCall[] {
   return found;
 }
 
-function scanSources(): FoundCall[] {
+function sourceFiles(): { file: string; text: string }[] {
   const srcDir = path.join(root, 'src');
   const files = readdirSync(srcDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  return files.flatMap((f) => findApiCalls(readFileSync(path.join(srcDir, f), 'utf8'), `src/${f}`));
+  return files.map((f) => ({ file: `src/${f}`, text: stripComments(readFileSync(path.join(srcDir, f), 'utf8')) }));
+}
+
+function scanSources(): FoundCall[] {
+  return sourceFiles().flatMap(({ file, text }) => findApiCalls(text, file));
+}
+
+/** Events src/ listens to with Bolt's `app.event('name', …)`. */
+function listenedEvents(): string[] {
+  return sourceFiles().flatMap(({ text }) =>
+    [...text.matchAll(/\.event\(\s*['"`]([\w.]+)['"`]/g)].map((m) => m[1] ?? ''),
+  );
 }
 
 interface Manifest {
@@ -117,9 +130,14 @@ interface Manifest {
   features?: {
     bot_user?: { display_name: string };
     slash_commands?: { command: string; should_escape?: boolean; url?: string }[];
+    app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean; messages_tab_read_only_enabled?: boolean };
   };
   oauth_config?: { scopes?: { bot?: string[] } };
-  settings?: { socket_mode_enabled?: boolean; interactivity?: { is_enabled: boolean } };
+  settings?: {
+    socket_mode_enabled?: boolean;
+    interactivity?: { is_enabled: boolean };
+    event_subscriptions?: { bot_events?: string[]; request_url?: string };
+  };
 }
 
 const manifest = parse(readFileSync(path.join(root, 'manifest.yml'), 'utf8')) as Manifest;
@@ -170,6 +188,17 @@ describe('manifest.yml', () => {
     expect(commands.map((c) => c.command)).toEqual(['/openclaw']);
     expect(commands[0]).toMatchObject({ should_escape: false });
     expect(commands[0]).not.toHaveProperty('url');
+  });
+
+  it('subscribes to exactly the events src/ listens to, and has the Home tab views.publish fills', () => {
+    const events = listenedEvents();
+    expect(events).toContain('app_home_opened');
+    expect([...(manifest.settings?.event_subscriptions?.bot_events ?? [])].sort()).toEqual([...new Set(events)].sort());
+    expect(scanSources().map((c) => c.method)).toContain('views.publish');
+    expect(manifest.features?.app_home?.home_tab_enabled).toBe(true);
+    // The Home decision DM is readable; people cannot write to the bot there (it reads no messages).
+    expect(manifest.features?.app_home?.messages_tab_enabled).toBe(true);
+    expect(manifest.features?.app_home?.messages_tab_read_only_enabled).toBe(true);
   });
 
   describe('scopes', () => {

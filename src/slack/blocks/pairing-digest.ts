@@ -83,7 +83,8 @@ function execEntryLine(record: RequestRecord, ctx: CardContext): string {
   return truncate(outcome ? `${head}\n${outcome}` : head, ENTRY_MAX);
 }
 
-function entryLine(record: RequestRecord, ctx: CardContext): string {
+/** One request in a line (name, kind, gateway, platform, tier; its outcome once decided), at most 150 characters. */
+export function entryLine(record: RequestRecord, ctx: CardContext): string {
   if (record.kind === 'exec') return execEntryLine(record, ctx);
   const request = record.request;
   const platform = request.platform ? ` · ${fieldValue(request.platform)}` : '';

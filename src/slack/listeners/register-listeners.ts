@@ -1,4 +1,4 @@
-/** Every Slack listener of the bot, on one Bolt app: the workspace guard first, then clicks, commands and modals. */
+/** Every Slack listener of the bot, on one Bolt app: the workspace guard first, then clicks, commands, modals, Home. */
 import crypto from 'node:crypto';
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import type { MembershipCheck } from '../../pairing/ports.js';
 import type { CommandPolicy } from '../../policy/command-policy.js';
 import type { Gateways } from '../../runtime/gateways.js';
 import type { Storage } from '../../storage/ports.js';
+import { AppHome } from '../app-home.js';
 import type { CardContext } from '../blocks/pairing-card.js';
 import { ReviewModals } from '../review-modals.js';
 import { registerWorkspaceGuard, type SlackIdentity } from '../slack-app.js';
@@ -20,6 +21,7 @@ import { register as registerNodesPage } from './actions/nodes-page.js';
 import { register as registerPairingDecision } from './actions/pairing-decision.js';
 import { register as registerPairingReview } from './actions/pairing-review.js';
 import { register as registerOpenclawCommand } from './commands/openclaw.js';
+import { register as registerAppHomeOpened } from './events/app-home-opened.js';
 
 /** What the listeners share with the rest of the bot. */
 export interface ListenerParts {
@@ -43,10 +45,24 @@ export function registerListeners(app: App, parts: ListenerParts): void {
   registerWorkspaceGuard(app, parts.identity, log);
   const modals = new ReviewModals({ storage, context: cardContext, log: log.child({ component: 'modals' }) });
   registerPairingReview(app, { modals, log: log.child({ component: 'clicks' }) });
+  const home = new AppHome({
+    gateways,
+    storage,
+    context: cardContext,
+    isMember: parts.isMember,
+    deciders: [
+      ...config.access.approvers,
+      ...config.access.admins,
+      ...(config.exec.enabled ? config.exec.approvers : []),
+    ],
+    log: log.child({ component: 'home' }),
+  });
+  registerAppHomeOpened(app, home);
   const clicks: DecisionClickDeps = {
     gateways,
     audit,
     modals,
+    home,
     log: log.child({ component: 'clicks' }),
     syncCards,
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),

@@ -170,6 +170,11 @@ export class FakeGateway {
     return this.state.addNode(input);
   }
 
+  /** Adds many nodes with one presence broadcast (a plain addNode loop broadcasts all nodes per node: O(n²)). */
+  addNodes(inputs: readonly AddNodeInput[]): FakeNode[] {
+    return this.state.addNodes(inputs);
+  }
+
   requestNodePairing(input: NodePairingInput): string {
     return this.state.requestNodePairing(input);
   }

@@ -93,6 +93,8 @@ export class GatewayState {
   readonly exec: ExecApprovalBook;
   private readonly nodeMap = new Map<string, FakeNode>();
   private readonly requests = new Map<string, NodePairRequest>();
+  /** Set while {@link addNodes} runs: one presence broadcast at the end instead of one per node. */
+  private quiet = false;
 
   constructor(
     private readonly nowMs: () => number,
@@ -102,6 +104,17 @@ export class GatewayState {
     this.exec = new ExecApprovalBook(nowMs, (event, payload) =>
       listener.emit(event, payload as Record<string, unknown>),
     );
+  }
+
+  /** Adds many nodes and announces presence once, as a gateway's state after a restart would be (not per node). */
+  addNodes(inputs: readonly AddNodeInput[]): FakeNode[] {
+    this.quiet = true;
+    try {
+      return inputs.map((input) => this.addNode(input));
+    } finally {
+      this.quiet = false;
+      this.listener.presenceChanged();
+    }
   }
 
   addNode(input: AddNodeInput): FakeNode {
@@ -128,7 +141,7 @@ export class GatewayState {
     if (input.hostStats) node.hostStats = input.hostStats;
     if (input.remoteIp) node.remoteIp = input.remoteIp;
     this.nodeMap.set(node.nodeId, node);
-    this.listener.presenceChanged();
+    if (!this.quiet) this.listener.presenceChanged();
     return structuredClone(node);
   }
 

@@ -13,10 +13,10 @@ import {
 } from './block-kit-checks.js';
 import { ACCESSORY_ELEMENTS, ACTIONS_ELEMENTS, checkElement, INPUT_ELEMENTS } from './block-kit-elements.js';
 
-export type Surface = 'message' | 'modal';
+export type Surface = 'message' | 'modal' | 'home';
 
 /** Most blocks a surface may hold. */
-export const MAX_BLOCKS: Readonly<Record<Surface, number>> = { message: 50, modal: 100 };
+export const MAX_BLOCKS: Readonly<Record<Surface, number>> = { message: 50, modal: 100, home: 100 };
 
 /** Cumulative text across a message's blocks above which Slack answers `msg_blocks_too_long` (observed ~12–13.3k). */
 export const CUMULATIVE_TEXT_LIMIT = 12_000;
@@ -76,7 +76,7 @@ const BLOCK_CHECKERS: Readonly<Record<string, BlockChecker>> = {
   },
 };
 
-/** Validates a blocks array for a message or a modal; returns every violation found, in Slack's error shape. */
+/** Validates a blocks array for a message, a modal or a Home tab; returns every violation found, in Slack's error shape. */
 export function validateBlocks(blocks: unknown, surface: Surface, pointer = '/blocks'): string[] {
   const issues: Issues = [];
   const list = checkArray(issues, blocks, pointer, { max: MAX_BLOCKS[surface], required: true });

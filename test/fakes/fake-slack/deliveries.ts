@@ -37,7 +37,7 @@ export interface DeliveriesDeps {
 }
 
 export interface Delivery {
-  readonly kind: 'command' | 'action';
+  readonly kind: 'command' | 'action' | 'event';
   readonly payload: JsonObject;
   readonly responseUrlId: string;
   readonly responseUrl: string;
@@ -109,6 +109,11 @@ export class Deliveries {
     return { kind: 'action', payload, responseUrlId: '', responseUrl: '', triggerId };
   }
 
+  /** An Events API `event_callback` (no response_url, no trigger_id). */
+  eventDelivery(payload: JsonObject): Delivery {
+    return { kind: 'event', payload, responseUrlId: '', responseUrl: '', triggerId: '' };
+  }
+
   /** A raw interaction payload, given a fresh response_url and trigger_id unless it has its own. */
   rawActionDelivery(payload: JsonObject): Delivery {
     const channel = isRecord(payload.channel) && typeof payload.channel.id === 'string' ? payload.channel.id : '';
@@ -133,15 +138,18 @@ export class Deliveries {
   private async overHttp(d: Delivery, transport: Extract<Transport, { mode: 'http' }>): Promise<DeliveryAck> {
     const secret = transport.target.signingSecret ?? this.deps.signingSecret;
     if (!secret) throw new Error('HTTP delivery needs a signingSecret (target or FakeSlack option)');
-    const form =
-      d.kind === 'command'
-        ? new URLSearchParams(Object.entries(d.payload).map(([k, v]): [string, string] => [k, String(v)]))
-        : new URLSearchParams({ payload: JSON.stringify(d.payload) });
-    const result = await postToApp(transport.target, form.toString(), {
+    // Events are JSON bodies; commands and interactions are forms (reference §5).
+    const body =
+      d.kind === 'event'
+        ? JSON.stringify(d.payload)
+        : d.kind === 'command'
+          ? new URLSearchParams(Object.entries(d.payload).map(([k, v]): [string, string] => [k, String(v)])).toString()
+          : new URLSearchParams({ payload: JSON.stringify(d.payload) }).toString();
+    const result = await postToApp(transport.target, body, {
       signingSecret: secret,
       nowMs: this.deps.nowMs,
       signature: transport.options?.signature ?? 'valid',
-      contentType: transport.options?.contentType ?? FORM_CONTENT_TYPE,
+      contentType: transport.options?.contentType ?? (d.kind === 'event' ? 'application/json' : FORM_CONTENT_TYPE),
       giveUpMs: this.deps.ackTimeoutMs + HTTP_GRACE_MS,
     });
     const where = `${d.kind} to ${transport.target.url}`;
@@ -161,7 +169,7 @@ export class Deliveries {
   }
 
   private async overSocket(d: Delivery): Promise<DeliveryAck> {
-    const type = d.kind === 'command' ? 'slash_commands' : 'interactive';
+    const type = d.kind === 'command' ? 'slash_commands' : d.kind === 'event' ? 'events_api' : 'interactive';
     const result = await this.deps.socket.deliver(type, d.payload, d.kind === 'command');
     const payload = result.ackPayload;
     return {

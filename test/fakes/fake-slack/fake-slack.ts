@@ -9,6 +9,7 @@ import { Deliveries, type Transport } from './deliveries.js';
 import type { DeliveryHandle } from './delivery-handle.js';
 import { type FailSpec, FaultInjector, type HeldAnswer } from './faults.js';
 import { FileUploads } from './files.js';
+import { buildHomeOpenedEvent, homeOf } from './home.js';
 import { createFakeSlackServer } from './http-server.js';
 import type { InjectionAllowList } from './injection.js';
 import type { WorkspaceIdentity } from './other-methods.js';
@@ -39,6 +40,7 @@ export class FakeSlack {
   private allowList: InjectionAllowList = {};
   private transport: Transport = { mode: 'socket' };
   private port = 0;
+  private eventSeq = 0;
 
   constructor(options: T.FakeSlackOptions) {
     const nowMs = options.nowMs ?? Date.now;
@@ -90,6 +92,7 @@ export class FakeSlack {
       files,
       openConnection: () => this.socket.mintUrl(`ws://127.0.0.1:${this.port}/`),
       scopes: options.scopes ?? DEFAULT_GRANTED_SCOPES,
+      homeTabEnabled: options.homeTabEnabled ?? true,
     });
     const { store, faults, responseUrls, socket } = this;
     this.server = createFakeSlackServer({ store, faults, webApi, responseUrls, files, socket });
@@ -283,6 +286,32 @@ export class FakeSlack {
   /** Delivers a raw interaction payload; adds a fresh `response_url`/`trigger_id` unless the payload has them. */
   sendAction(payload: T.JsonObject, target?: T.HttpTarget, options?: T.HttpDeliveryOptions): Promise<DeliveryHandle> {
     return this.deliveries.deliver(this.deliveries.rawActionDelivery(payload), this.pickTransport(target, options));
+  }
+
+  /** The Home tab view published for `userId` (views.publish), if any. */
+  home(userId: string): T.JsonObject | undefined {
+    return homeOf(this.store, userId);
+  }
+
+  /**
+   * `userId` opens the app's Home tab (or its Messages tab): an `app_home_opened` event on the current transport,
+   * with the view published before, if any. Resolves after the ack.
+   */
+  openHome(
+    userId: string,
+    opts: { readonly tab?: 'home' | 'messages'; readonly target?: T.HttpTarget } = {},
+  ): Promise<DeliveryHandle> {
+    this.eventSeq += 1;
+    const payload = buildHomeOpenedEvent({
+      store: this.store,
+      teamId: this.identity.teamId,
+      appId: this.identity.appId,
+      botUserId: this.identity.botUserId,
+      user: userId,
+      tab: opts.tab ?? 'home',
+      eventId: `Ev${String(this.eventSeq).padStart(9, '0')}`,
+    });
+    return this.deliveries.deliver(this.deliveries.eventDelivery(payload), this.pickTransport(opts.target));
   }
 
   /** Mints a trigger_id (for testing views.open directly). */

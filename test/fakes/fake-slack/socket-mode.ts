@@ -145,8 +145,16 @@ export class SocketModeServer {
       }, this.deps.ackTimeoutMs);
       timer.unref();
       this.pending.set(envelopeId, { startedMs: performance.now(), timer, resolve });
+      // Events carry their retry count (0: first delivery), as Slack's events_api envelopes do.
+      const retry = type === 'events_api' ? { retry_attempt: 0, retry_reason: '' } : {};
       ws.send(
-        JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: acceptsResponsePayload, payload }),
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          accepts_response_payload: acceptsResponsePayload,
+          payload,
+          ...retry,
+        }),
       );
     });
   }

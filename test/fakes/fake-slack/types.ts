@@ -28,6 +28,8 @@ export interface FakeSlackOptions {
    * answers `missing_scope`. Default {@link DEFAULT_GRANTED_SCOPES}.
    */
   readonly scopes?: readonly string[];
+  /** The app has a Home tab (default true); without it views.publish answers `not_enabled`. */
+  readonly homeTabEnabled?: boolean;
 }
 
 /** What an install grants when a test does not say: every scope this bot may ever ask for. */

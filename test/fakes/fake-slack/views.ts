@@ -1,4 +1,4 @@
-/** Clicks inside modals: finding the element of an open view and the block_actions payload Slack sends for it. */
+/** Clicks inside modals and Home tabs: finding the element of a view and the block_actions payload Slack sends for it. */
 import { isRecord } from './block-kit-checks.js';
 import { findElement, type PayloadIdentity } from './payloads.js';
 import type { SlackStore } from './store.js';
@@ -26,7 +26,7 @@ export function findViewClickTarget(
   return { view, ...found };
 }
 
-/** The block_actions payload for a click in a modal: `container.type` "view", the view, and no response_url. */
+/** The block_actions payload for a click in a modal or Home tab: `container.type` "view", the view, no response_url. */
 export function buildViewActionsPayload(args: {
   readonly id: PayloadIdentity;
   readonly view: JsonObject;
@@ -51,7 +51,7 @@ export function buildViewActionsPayload(args: {
     team: { id: id.teamId, domain: 'fake-workspace', ...(id.enterpriseId ? { enterprise_id: id.enterpriseId } : {}) },
     enterprise: id.enterpriseId ? { id: id.enterpriseId, name: 'Fake Enterprise' } : null,
     is_enterprise_install: false,
-    view: { ...shown, team_id: id.teamId, type: 'modal' },
+    view: { ...shown, team_id: id.teamId, type: view.type === 'home' ? 'home' : 'modal' },
     actions: [
       {
         type: element.type,

@@ -7,6 +7,7 @@ import { type ChatContext, postEphemeral, postMessage, updateMessage } from './c
 import type { FaultInjector } from './faults.js';
 import type { FileUploads } from './files.js';
 import { conversationHistory, conversationOpen, conversationReplies } from './history-methods.js';
+import { publishView } from './home.js';
 import {
   authTest,
   conversationInfo,
@@ -36,6 +37,8 @@ export interface WebApiDeps {
   readonly openConnection: () => JsonObject;
   /** Bot scopes the install granted. */
   readonly scopes: readonly string[];
+  /** The app has a Home tab (manifest `features.app_home.home_tab_enabled`): else views.publish is `not_enabled`. */
+  readonly homeTabEnabled: boolean;
 }
 
 type Handler = (args: JsonObject) => JsonObject;
@@ -63,6 +66,18 @@ export class WebApi {
       'chat.postEphemeral': (a) => postEphemeral(a, chat),
       'views.open': (a) => openView(a, store, triggers, identity.appId),
       'views.update': (a) => updateView(a, store),
+      'views.publish': (a) =>
+        publishView(
+          a,
+          store,
+          {
+            appId: identity.appId,
+            teamId: identity.teamId,
+            botId: identity.botId,
+            homeTabEnabled: deps.homeTabEnabled,
+          },
+          chat.allowList(),
+        ),
       'usergroups.users.list': (a) => listUsergroupUsers(a, store),
       'conversations.info': (a) => conversationInfo(a, store),
       'conversations.history': (a) => conversationHistory(a, chat),

@@ -182,6 +182,47 @@ describe('FakeSlack Web API', () => {
     expect(fake.views()).toHaveLength(1);
   });
 
+  it('publishes one Home view per user under a stable id, and enforces Home tab rules', async () => {
+    const home = (blocks: unknown[]) => ({ type: 'home' as const, blocks: blocks as never[] });
+    const first = await client.views.publish({ user_id: 'U0ALICE', view: home([section('hi')]) });
+    const again = await client.views.publish({ user_id: 'U0ALICE', view: home([section('again')]) });
+    expect(again.view?.id).toBe(first.view?.id);
+    expect(JSON.stringify(fake.home('U0ALICE')?.blocks)).toContain('again');
+    expect(await slackError(client.views.publish({ user_id: 'U0ALICE', hash: first.view?.hash, view: home([]) }))).toBe(
+      'hash_conflict',
+    );
+    const tooMany = Array.from({ length: 101 }, (_, i) => ({ ...section(`b${i}`), block_id: `b${i}` }));
+    expect(await slackError(client.views.publish({ user_id: 'U0ALICE', view: home(tooMany) }))).toBe(
+      'invalid_arguments',
+    );
+    expect((await client.views.publish({ user_id: 'U0ALICE', view: home(tooMany.slice(0, 100)) })).ok).toBe(true);
+    const modal = { type: 'home' as const, title: { type: 'plain_text' as const, text: 'x' }, blocks: [] };
+    expect(await slackError(client.views.publish({ user_id: 'U0ALICE', view: modal as never }))).toBe(
+      'invalid_arguments',
+    );
+    expect(await slackError(client.views.publish({ user_id: 'nobody', view: home([]) }))).toBe('invalid_arguments');
+    // Mentions and links in a Home tab are injections like in a message.
+    await client.views.publish({ user_id: 'U0BOB', view: home([section('<!channel> look')]) });
+    expect(fake.violations.map((v) => v.source)).toContain('views.publish');
+  });
+
+  it('answers views.publish with not_enabled when the app has no Home tab', async () => {
+    const noHome = new FakeSlack({ botToken: BOT, teamId: 'T0TEAM', botUserId: 'U0BOT', homeTabEnabled: false });
+    await noHome.start();
+    try {
+      const other = new webApi.WebClient(BOT, {
+        slackApiUrl: noHome.apiUrl,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      });
+      expect(await slackError(other.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: [] } }))).toBe(
+        'not_enabled',
+      );
+    } finally {
+      await noHome.stop();
+    }
+  });
+
   it('serves usergroups.users.list and conversations.info', async () => {
     expect((await client.usergroups.users.list({ usergroup: 'S0OPS' })).users).toEqual(['U0ALICE', 'U0BOB']);
     expect(await slackError(client.usergroups.users.list({ usergroup: 'S0NONE' }))).toBe('no_such_subteam');

@@ -7,6 +7,7 @@ import { StorageUnavailableError } from '../../../errors.js';
 import type { DecisionResult } from '../../../pairing/decider.js';
 import type { Gateways } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
+import type { AppHome } from '../../app-home.js';
 import { STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
 import { respondReliably } from '../../respond-reliably.js';
 import type { ReviewModals } from '../../review-modals.js';
@@ -16,6 +17,7 @@ export interface DecisionClickDeps {
   gateways: Gateways;
   audit: AuditLog;
   modals: ReviewModals;
+  home: AppHome;
   log: Logger;
   /** Called after every decision so the card catches up at once. */
   syncCards: () => Promise<void>;
@@ -23,26 +25,39 @@ export interface DecisionClickDeps {
   observeAckMs?: (ms: number) => void;
 }
 
-/** A message (answer on its response_url) or a review modal (update the modal). */
+/** A message (answer on its response_url), a review modal (update the modal) or the Home tab (publish it again). */
 export interface ClickOrigin {
   readonly userId: string;
   readonly responseUrl: string | undefined;
-  readonly view: { readonly id: string; readonly hash: string | undefined } | undefined;
+  readonly view:
+    | { readonly id: string; readonly hash: string | undefined; readonly type: 'modal' | 'home' }
+    | undefined;
   readonly client: WebClient;
 }
 
 export function originOf(body: BlockAction, client: WebClient): ClickOrigin {
-  const view = body.container?.type === 'view' && body.view ? { id: body.view.id, hash: body.view.hash } : undefined;
+  const view =
+    body.container?.type === 'view' && body.view
+      ? {
+          id: body.view.id,
+          hash: body.view.hash,
+          type: body.view.type === 'home' ? ('home' as const) : ('modal' as const),
+        }
+      : undefined;
   return { userId: body.user.id, responseUrl: body.response_url, view, client };
 }
 
-/** Answers the clicker: privately under the message, or by re-rendering the modal they clicked in. */
+/** Answers the clicker: privately under the message, or by re-rendering the modal or Home tab they clicked in. */
 export async function tell(
-  deps: Pick<DecisionClickDeps, 'modals' | 'log'>,
+  deps: Pick<DecisionClickDeps, 'modals' | 'home' | 'log'>,
   origin: ClickOrigin,
   request: RequestKey | undefined,
   text: string | undefined,
 ): Promise<void> {
+  if (origin.view?.type === 'home') {
+    await deps.home.answer(origin.client, origin.userId, request, text);
+    return;
+  }
   if (origin.view) {
     await deps.modals.update(origin.client, origin.view, request, text ?? 'Done: the card shows the outcome.');
     return;
