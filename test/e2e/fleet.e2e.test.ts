@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CHANNEL, firstGateway, type SlackBot, startSlackBot } from '../integration/support/bot-harness.js';
 import {
   approveNodeViaCli,
+  listNodesViaCli,
   type NodeHost,
   pendingNodeRequestsViaCli,
   type RealGateway,
@@ -23,6 +24,7 @@ describe('the fleet model and node alerts, against the real OpenClaw gateway and
   let gw: RealGateway;
   let app: SlackBot;
   let host: NodeHost | undefined;
+  let homeHost: NodeHost | undefined;
   let stateDir: string;
 
   beforeAll(async () => {
@@ -44,24 +46,24 @@ describe('the fleet model and node alerts, against the real OpenClaw gateway and
   afterAll(async () => {
     await app?.stop();
     await host?.stop();
+    await homeHost?.stop();
     await gw?.stop();
     if (stateDir) await fs.rm(stateDir, { recursive: true, force: true });
   });
 
   it('sees the node go offline and come back through presence alone, and alerts once, then replies when it is back', async () => {
     const fleet = firstGateway(app.bot).directory;
+    // current(): only while the model is in step (the approval's own re-read done), so none is still due.
     const online = await waitFor(
-      async () =>
-        (await fleet.list()).find(
-          (n) => n.displayName === 'fleet-host' && n.connected && n.approvalState === 'approved',
-        ),
-      { ...WAIT, description: 'fleet-host online and approved in the model' },
+      () =>
+        fleet.current()?.find((n) => n.displayName === 'fleet-host' && n.connected && n.approvalState === 'approved'),
+      { ...WAIT, description: 'fleet-host online and approved in the model, in step with the gateway' },
     );
     const syncedAt = fleet.syncedAtMs;
     const home = host?.home ?? '';
     await host?.kill('SIGKILL');
     host = undefined;
-    await waitFor(async () => (await fleet.list()).find((n) => n.nodeId === online.nodeId)?.connected === false, {
+    await waitFor(() => fleet.current()?.find((n) => n.nodeId === online.nodeId)?.connected === false, {
       ...WAIT,
       description: 'fleet-host offline in the model',
     });
@@ -90,5 +92,43 @@ describe('the fleet model and node alerts, against the real OpenClaw gateway and
     });
     const handle = await app.slack.command('nodes online', { user_id: ADMIN, channel_id: CHANNEL });
     expect(JSON.stringify((await handle.nextResponse({ timeoutMs: 10_000 })).body)).toContain('fleet-host');
+  });
+
+  it('approves a real node host from the App Home tab: the gateway pairs it, Home and a DM say so, the card updates', async () => {
+    homeHost = await startNodeHost(gw, { name: 'home-host', commands: ['system.which'] });
+    const card = await waitFor(
+      () => app.slack.messages(CHANNEL).find((m) => !m.thread_ts && JSON.stringify(m.blocks).includes('home-host')),
+      { ...WAIT, description: 'card for home-host' },
+    );
+    await app.slack.openHome(ADMIN);
+    const home = await waitFor(
+      () => {
+        const view = app.slack.home(ADMIN);
+        return JSON.stringify(view?.blocks ?? []).includes('home-host') ? view : undefined;
+      },
+      { ...WAIT, description: 'the admin’s Home tab listing home-host' },
+    );
+    // The fleet overview counts fleet-host, which the first test approved.
+    expect(JSON.stringify(home.blocks)).toMatch(/\d+ online/);
+    await app.slack.clickInView({ viewId: String(home.id), actionId: 'pairing.approve', userId: ADMIN });
+    const paired = await waitFor(
+      async () =>
+        (await listNodesViaCli(gw)).paired.find((n) => n.displayName === 'home-host' && n.approvalState === 'approved'),
+      { ...WAIT, description: 'home-host approved on the gateway' },
+    );
+    expect(paired.commands).toContain('system.which');
+    await waitFor(() => JSON.stringify(app.slack.home(ADMIN)?.blocks ?? []).includes('Approved by'), {
+      ...WAIT,
+      description: 'the Home tab with the outcome',
+    });
+    await waitFor(() => app.slack.messages(`D${ADMIN.slice(1)}`).find((m) => m.text.includes('Approved by')), {
+      ...WAIT,
+      description: 'the DM',
+    });
+    await waitFor(
+      () => JSON.stringify(app.slack.messages(CHANNEL).find((m) => m.ts === card.ts)?.blocks).includes('Approved by'),
+      { ...WAIT, description: 'the channel card updated' },
+    );
+    expect(app.slack.violations).toEqual([]);
   });
 });
