@@ -22,8 +22,8 @@ export interface FleetSummary {
   readonly online: number;
   /** Approved nodes not connected, the most recently seen first. */
   readonly offline: readonly OfflineNode[];
-  /** Pairing requests waiting for a decision. */
-  readonly pending: number;
+  /** Pairing requests waiting for a decision (undefined: the store could not be read). */
+  readonly pending: number | undefined;
   /** Nodes with an open low-disk alert. */
   readonly diskAlerts: readonly DiskAlertEntry[];
 }
@@ -38,7 +38,7 @@ export function summarizeFleet(input: {
   readonly gateway: string;
   readonly nodes: readonly NodeInfo[] | undefined;
   readonly openAlerts: readonly NodeAlertRecord[];
-  readonly pending: number;
+  readonly pending: number | undefined;
 }): FleetSummary {
   const nodes = input.nodes ?? [];
   const approved = nodes.filter(isApproved);

@@ -264,6 +264,23 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     expect(body(await ask(h, 'nodes'))).toContain('edge-renamed');
   });
 
+  it('sums up each gateway’s fleet in presence: online, offline with last seen, pending, low disk', async () => {
+    let offlineId = '';
+    h = await startHarness({
+      mode,
+      prepareGateway: (g) => {
+        g.addNode({ displayName: 'up-1', approved: true, connected: true });
+        offlineId = g.addNode({ displayName: 'down-1', approved: true, connected: false }).nodeId;
+      },
+    });
+    h.gateway.requestNodePairing({ displayName: 'asking-1', commands: ['ollama.models'] });
+    await until(async () => expect(await (h as Harness).bot.storage.requests.listByStatus('pending')).toHaveLength(1));
+    const answer = body(await ask(h, 'presence'));
+    expect(answer).toContain('2 approved node(s): 1 online, 1 offline (`down-1` last seen');
+    expect(answer).toContain('1 pairing request(s) pending');
+    expect(offlineId).not.toBe('');
+  });
+
   it('renders hostile input inert', async () => {
     h = await startHarness({ mode });
     for (const text of [

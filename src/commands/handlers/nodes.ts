@@ -1,5 +1,7 @@
 import { GatewayClosedError } from '../../errors.js';
+import { type FleetSummary, summarizeFleet } from '../../fleet/fleet-summary.js';
 import type { PresenceEntry } from '../../gateway/schemas.js';
+import type { GatewayRuntime } from '../../runtime/gateways.js';
 import { context } from '../../slack/blocks/block-kit.js';
 import { type Answer, type CommandDeps, selectGateways } from '../command-context.js';
 import { findNode } from '../find-node.js';
@@ -20,13 +22,34 @@ export const presence: CommandHandler<'presence'> = async ({ deps, gatewayId }) 
         if (err instanceof GatewayClosedError) return undefined;
         throw err;
       });
-      return { label: deps.gateways.label(g.id), entries, session };
+      return {
+        label: deps.gateways.label(g.id),
+        entries,
+        session,
+        fleet: await fleetOf(deps, g, entries !== undefined),
+      };
     }),
   );
   const [only] = parts;
   if (parts.length === 1 && only && !only.entries) return renderGatewayDown(only.session, only.label);
   return renderPresenceOf(parts, deps.nowMs());
 };
+
+/**
+ * One gateway's fleet summary for `presence`: the model (one node.list when it is out of step and the gateway is
+ * up, else what it last knew), open alerts and pending requests; undefined parts when the store cannot be read.
+ */
+async function fleetOf(deps: CommandDeps, g: GatewayRuntime, up: boolean): Promise<FleetSummary> {
+  const nodes = up ? await g.directory.list().catch(() => g.directory.current()) : g.directory.current();
+  const [openAlerts, pending] = await Promise.all([
+    deps.storage.alerts.listOpen(g.id).catch(() => []),
+    deps.storage.requests
+      .listByStatus('pending', g.id)
+      .then((records) => records.filter((r) => r.kind !== 'exec').length)
+      .catch(() => undefined),
+  ]);
+  return summarizeFleet({ gateway: g.id, nodes, openAlerts, pending });
+}
 
 /** The node alert kinds open per node (the list still answers when the store cannot be read). */
 async function openAlertsByNode(deps: CommandDeps, gateway: string): Promise<Map<string, string[]>> {

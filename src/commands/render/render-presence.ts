@@ -1,4 +1,5 @@
 /** The `presence` answer: the gateway, who is online, and the bot's own gateway session. */
+import type { FleetSummary } from '../../fleet/fleet-summary.js';
 import type { PresenceEntry } from '../../gateway/schemas.js';
 import {
   type Block,
@@ -73,20 +74,42 @@ export interface GatewayPresence {
   readonly label: string | undefined;
   readonly entries: readonly PresenceEntry[] | undefined;
   readonly session: GatewaySessionInfo;
+  /** The gateway's approved nodes, pending requests and disk alerts (from the fleet model and the store). */
+  readonly fleet?: FleetSummary | undefined;
+}
+
+/** Gateways `presence` shows one by one (4 blocks each within a message's 50). */
+const GATEWAYS_SHOWN = 10;
+
+/** "*Fleet:* 3 approved nodes: 2 online, 1 offline (`a` last seen …) · 1 pending · 1 low on disk". */
+export function fleetLine(fleet: FleetSummary): string {
+  if (!fleet.known) return '*Fleet:* the node list is not known yet';
+  const offline = fleet.offline
+    .slice(0, 5)
+    .map(
+      (n) =>
+        `${inlineCode(n.name ?? n.nodeId, 40)} last seen ${n.lastSeenAtMs ? formatSlackDate(n.lastSeenAtMs) : 'never'}`,
+    );
+  const more = fleet.offline.length > offline.length ? ` … and ${fleet.offline.length - offline.length} more` : '';
+  const offlinePart =
+    fleet.offline.length === 0 ? '0 offline' : `${fleet.offline.length} offline (${offline.join(', ')}${more})`;
+  const disk = fleet.diskAlerts.length > 0 ? ` · ${fleet.diskAlerts.length} low on disk` : '';
+  return `*Fleet:* ${fleet.approved} approved node(s): ${fleet.online} online, ${offlinePart} · ${fleet.pending === undefined ? 'pending requests unknown (database unreachable)' : `${fleet.pending} pairing request(s) pending`}${disk}`;
 }
 
 /** Renders every gateway's presence: one gateway as before; several under a line naming each. */
 export function renderPresenceOf(gateways: readonly GatewayPresence[], nowMs: number): RenderedMessage {
   const [first] = gateways;
   if (gateways.length === 1 && first && first.label === undefined && first.entries) {
-    return renderPresence(first.entries, first.session, nowMs);
+    return renderPresence(first.entries, first.session, nowMs, first.fleet);
   }
   const blocks: Block[] = [header('presence.header', 'OpenClaw presence')];
   const summaries: string[] = [];
-  gateways.slice(0, 20).forEach((g, i) => {
+  gateways.slice(0, GATEWAYS_SHOWN).forEach((g, i) => {
     const name = `*Gateway ${inlineCode(g.label ?? `#${i + 1}`, 24)}*`;
     if (!g.entries) {
       blocks.push(section(`presence.${i}.down`, `${name} · ${sessionLine(g.session, nowMs)}`));
+      if (g.fleet) blocks.push(context(`presence.${i}.fleet`, [`Last known: ${fleetLine(g.fleet)}`]));
       summaries.push(`${g.label}: ${g.session.state}`);
       return;
     }
@@ -101,10 +124,18 @@ export function renderPresenceOf(gateways: readonly GatewayPresence[], nowMs: nu
         `presence.${i}.nodes`,
         `*Nodes online (${nodes.length}):* ${renderList(nodes, { maxChars: 1_200, itemMax: 60 })}`,
       ),
+      ...(g.fleet ? [section(`presence.${i}.fleet`, fleetLine(g.fleet))] : []),
       context(`presence.${i}.session`, [sessionLine(g.session, nowMs)]),
     );
     summaries.push(`${g.label}: ${nodes.length} node(s) online`);
   });
+  if (gateways.length > GATEWAYS_SHOWN) {
+    blocks.push(
+      context('presence.more', [
+        `… and ${gateways.length - GATEWAYS_SHOWN} more gateways: pick one with \`--gateway ID\`.`,
+      ]),
+    );
+  }
   return { text: truncate(`OpenClaw presence: ${summaries.join('; ')}`, FALLBACK_MAX), blocks };
 }
 
@@ -113,6 +144,7 @@ export function renderPresence(
   entries: readonly PresenceEntry[],
   session: GatewaySessionInfo,
   nowMs: number,
+  fleet?: FleetSummary,
 ): RenderedMessage {
   const online = unique(entries.filter(isOnline));
   const nodes = online.filter((e) => e.mode === 'node').map(entryName);
@@ -131,6 +163,7 @@ export function renderPresence(
       section('presence.gateway', gateway),
       section('presence.nodes', nodesLine),
       section('presence.operators', opsLine),
+      ...(fleet ? [section('presence.fleet', fleetLine(fleet))] : []),
       context('presence.session', [sessionLine(session, nowMs)]),
     ],
   };

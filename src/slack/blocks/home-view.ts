@@ -128,7 +128,7 @@ function gatewayLine(g: HomeGateway): string {
   const parts = [
     `:large_green_circle: ${s.online} online`,
     `:white_circle: ${s.offline.length} offline`,
-    `⏳ ${s.pending} pending`,
+    `⏳ ${s.pending ?? '?'} pending`,
     ...(s.diskAlerts.length > 0 ? [`:floppy_disk: ${s.diskAlerts.length} low on disk`] : []),
   ];
   return `${name} · ${parts.join(' · ')}${session}`;

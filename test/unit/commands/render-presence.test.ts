@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type GatewaySessionInfo, renderPresence } from '../../../src/commands/render/render-presence.js';
+import {
+  type GatewaySessionInfo,
+  renderPresence,
+  renderPresenceOf,
+} from '../../../src/commands/render/render-presence.js';
+import { summarizeFleet } from '../../../src/fleet/fleet-summary.js';
 import type { PresenceEntry } from '../../../src/gateway/schemas.js';
 import { expectSafeMessage, HOSTILE } from './message-checks.js';
 
@@ -62,5 +67,39 @@ describe('renderPresence', () => {
     const message = renderPresence([...hostile, ...many], session, NOW);
     expectSafeMessage(message);
     expect(JSON.stringify(message.blocks)).toMatch(/and \d+ more/);
+  });
+});
+
+describe('renderPresenceOf', () => {
+  it('sums up each of many gateways within a message’s 50 blocks, hostile node names inert', () => {
+    const fleet = (id: string) =>
+      summarizeFleet({
+        gateway: id,
+        nodes: Array.from({ length: 2_000 }, (_, i) => ({
+          nodeId: `n-${i}`,
+          displayName: `${HOSTILE[i % HOSTILE.length]}`,
+          caps: [],
+          commands: [],
+          approvalState: 'approved',
+          connected: i % 2 === 0,
+          lastSeenAtMs: NOW - i,
+        })),
+        openAlerts: [],
+        pending: 3,
+      });
+    const gateways = Array.from({ length: 30 }, (_, i) => ({
+      label: `gw-${i}`,
+      entries: i % 3 === 0 ? undefined : entries,
+      session: connected,
+      fleet: fleet(`gw-${i}`),
+    }));
+    const message = renderPresenceOf(gateways, NOW);
+    expectSafeMessage(message);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const all = JSON.stringify(message.blocks);
+    expect(all).toContain('2000 approved node(s): 1000 online, 1000 offline (');
+    expect(all).toContain('… and 995 more');
+    expect(all).toContain('3 pairing request(s) pending');
+    expect(all).toContain('… and 20 more gateways');
   });
 });
