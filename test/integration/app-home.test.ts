@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonObject, StoredMessage } from '../fakes/fake-slack/types.js';
 import { buttonValue, cards, json, until, untilDefined } from './deny-by-default/support.js';
-import { ADMIN, APPROVER, CHANNEL, type Harness, STRANGER, startHarness } from './support/bot-harness.js';
+import { ADMIN, APPROVER, CHANNEL, firstGateway, type Harness, STRANGER, startHarness } from './support/bot-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -101,6 +101,23 @@ describe.each(['socket', 'http'] as const)('App Home (%s mode)', (mode) => {
     const admin = text(await openHome(h, ADMIN));
     expect(admin).toContain('plain-node');
     expect(admin).toContain('shell-node');
+  });
+
+  it('shows exec approvals to exec approvers only; Allow once in Home resolves it on the gateway', async () => {
+    h = await startHarness({
+      mode,
+      env: { OPENCLAW_EXEC_APPROVALS: 'true' },
+      prepareGateway: (g) => g.addNode({ nodeId: 'node-exec-1', displayName: 'build-box', commands: ['system.run'] }),
+    });
+    await firstGateway(h.bot).exec?.client.waitUntilConnected(10_000);
+    const req = h.gateway.requestExecApproval({ nodeId: 'node-exec-1', argv: ['make', 'deploy'] });
+    await until(async () => expect(await (h as Harness).bot.storage.requests.listByStatus('pending')).toHaveLength(1));
+    expect(text(await openHome(h, APPROVER))).not.toContain('make deploy'); // exec approvers default to the admins
+    const home = await openHome(h, ADMIN);
+    expect(text(home)).toContain('make deploy');
+    await h.slack.clickInView({ viewId: String(home.id), actionId: 'exec.allow-once', userId: ADMIN });
+    await until(() => expect(h?.gateway.execApproval(req.id)?.decision).toBe('allow-once'));
+    await until(() => expect(text(h?.slack.home(ADMIN))).toContain('Allowed once by'));
   });
 
   it('publishes nothing for the Messages tab', async () => {
