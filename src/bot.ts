@@ -241,7 +241,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   domain.on('decision.made', (e) => metrics.decisions.inc({ outcome: e.outcome, gateway: e.key.gateway }));
   domain.on('gateway.down', (e) => metrics.gatewayReconnects.inc({ gateway: e.gateway }));
 
-  registerListeners(app, {
+  const stopListeners = registerListeners(app, {
     config,
     identity: slack,
     gateways,
@@ -252,6 +252,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     isMember: principals.isMember,
     cardContext,
     syncCards: () => delivery.sync(),
+    events: domain,
     log,
     nowMs,
   });
@@ -338,6 +339,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     async stop() {
       // Stop taking new work, finish what is in flight (bounded), then close the gateway sessions and the store.
       if (config.slack.socketMode) await app.stop();
+      stopListeners();
       const serverClosed = server.stop();
       await Promise.all(gateways.all().map((g) => g.decider.drain(5_000)));
       // Deliver what is queued while still holding the leases, then give them up for another replica.

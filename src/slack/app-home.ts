@@ -25,7 +25,15 @@ export interface AppHomeOptions {
   /** Everyone who decides something: approvers, admins and exec approvers. */
   deciders: readonly string[];
   log: Logger;
+  nowMs?: () => number;
 }
+
+/** Home tabs opened this recently are published again when a request appears or is resolved. */
+const VIEWER_TTL_MS = 15 * 60_000;
+/** At most this many recent viewers are remembered (and refreshed, one views.publish each). */
+const MAX_VIEWERS = 50;
+/** Changes within this window make one refresh. */
+const REFRESH_DEBOUNCE_MS = 1_000;
 
 /** What a Home view is built from, read once per publish. */
 interface HomeData {
@@ -35,7 +43,46 @@ interface HomeData {
 }
 
 export class AppHome {
-  constructor(private readonly options: AppHomeOptions) {}
+  private readonly nowMs: () => number;
+  /** Who opened their Home tab lately (oldest first), and when. */
+  private readonly viewers = new Map<string, number>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: AppHomeOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** `userId` opened their Home tab: publish it now, and again on the next change while it is recent. */
+  async opened(client: WebClient, userId: string): Promise<void> {
+    this.viewers.delete(userId);
+    this.viewers.set(userId, this.nowMs());
+    for (const user of [...this.viewers.keys()].slice(0, Math.max(0, this.viewers.size - MAX_VIEWERS)))
+      this.viewers.delete(user);
+    await this.publish(client, userId);
+  }
+
+  /** A request appeared or was resolved: the recent viewers' Home tabs are published again, once per burst. */
+  changed(client: WebClient): void {
+    if (this.refreshTimer || this.viewers.size === 0) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh(client);
+    }, REFRESH_DEBOUNCE_MS);
+    this.refreshTimer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
+  private async refresh(client: WebClient): Promise<void> {
+    const since = this.nowMs() - VIEWER_TTL_MS;
+    for (const [user, at] of this.viewers) {
+      if (at < since) this.viewers.delete(user);
+      else await this.publish(client, user).catch(() => undefined);
+    }
+  }
 
   /** Publishes `userId`'s Home tab as it is now; `note` (bot-made mrkdwn) says what their last click did. */
   async publish(client: WebClient, userId: string, note?: string): Promise<void> {

@@ -120,6 +120,17 @@ describe.each(['socket', 'http'] as const)('App Home (%s mode)', (mode) => {
     await until(() => expect(text(h?.slack.home(ADMIN))).toContain('Allowed once by'));
   });
 
+  it('publishes a recently opened Home again when a request appears and when one is decided elsewhere', async () => {
+    h = await startHarness({ mode });
+    expect(text(await openHome(h, ADMIN))).toContain('nothing is waiting for your decision');
+    const requestId = h.gateway.requestNodePairing({ displayName: 'late-node', commands: ['ollama.models'] });
+    await until(() => expect(text(h?.slack.home(ADMIN))).toContain('late-node'));
+    h.gateway.resolveNodeRequestExternally(requestId, 'approved');
+    await until(() => expect(text(h?.slack.home(ADMIN))).toContain('nothing is waiting for your decision'));
+    // Nobody else opened Home: nobody else's was published.
+    expect(new Set(h.slack.calls('views.publish').map((c) => c.args.user_id))).toEqual(new Set([ADMIN]));
+  });
+
   it('publishes nothing for the Messages tab', async () => {
     h = await startHarness({ mode });
     const handle = await h.slack.openHome(ADMIN, { tab: 'messages' });

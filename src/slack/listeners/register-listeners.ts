@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { CommandDeps } from '../../commands/command-context.js';
 import type { Config } from '../../config.js';
+import type { DomainEvents } from '../../events/domain-events.js';
 import type { Metrics } from '../../metrics.js';
 import type { MembershipCheck } from '../../pairing/ports.js';
 import type { CommandPolicy } from '../../policy/command-policy.js';
@@ -36,11 +37,13 @@ export interface ListenerParts {
   readonly cardContext: () => CardContext;
   /** Brings every card up to date at once (after a decision). */
   readonly syncCards: () => Promise<void>;
+  readonly events: DomainEvents;
   readonly log: Logger;
   readonly nowMs: () => number;
 }
 
-export function registerListeners(app: App, parts: ListenerParts): void {
+/** Registers everything; the returned function stops what runs in the background (Home refreshes). */
+export function registerListeners(app: App, parts: ListenerParts): () => void {
   const { config, gateways, storage, audit, policy, metrics, log, cardContext, syncCards } = parts;
   registerWorkspaceGuard(app, parts.identity, log);
   const modals = new ReviewModals({ storage, context: cardContext, log: log.child({ component: 'modals' }) });
@@ -56,8 +59,12 @@ export function registerListeners(app: App, parts: ListenerParts): void {
       ...(config.exec.enabled ? config.exec.approvers : []),
     ],
     log: log.child({ component: 'home' }),
+    nowMs: parts.nowMs,
   });
   registerAppHomeOpened(app, home);
+  const unsubscribe = (['request.seen', 'request.resolved'] as const).map((type) =>
+    parts.events.on(type, () => home.changed(app.client)),
+  );
   const clicks: DecisionClickDeps = {
     gateways,
     audit,
@@ -89,4 +96,8 @@ export function registerListeners(app: App, parts: ListenerParts): void {
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });
+  return () => {
+    for (const off of unsubscribe) off();
+    home.stop();
+  };
 }

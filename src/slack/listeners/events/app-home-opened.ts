@@ -5,6 +5,6 @@ import type { AppHome } from '../../app-home.js';
 export function register(app: App, home: AppHome): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    await home.publish(client, event.user);
+    await home.opened(client, event.user);
   });
 }
