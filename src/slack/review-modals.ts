@@ -4,7 +4,6 @@ import type { RequestKey, Storage } from '../storage/ports.js';
 import { plainText, section } from './blocks/block-kit.js';
 import type { CardContext } from './blocks/pairing-card.js';
 import { REVIEW_CALLBACK_ID, renderReviewModal } from './blocks/review-modal.js';
-import { escapeMrkdwn } from './escape.js';
 import { describeSlackError } from './slack-errors.js';
 
 export interface ReviewModalsOptions {
@@ -47,7 +46,7 @@ export class ReviewModals {
           callback_id: REVIEW_CALLBACK_ID,
           title: plainText('Pairing request', 24),
           close: plainText('Close', 24),
-          blocks: [section('review.gone', escapeMrkdwn(note))],
+          blocks: [section('review.gone', note)],
         };
     try {
       await client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: rendered });

@@ -52,6 +52,7 @@ describe.each(['socket', 'http'] as const)('App Home (%s mode)', (mode) => {
       const view = h?.slack.home(ADMIN);
       return text(view).includes('Approved by') ? view : undefined;
     }, 'the Home view with the outcome');
+    expect(text(after)).toContain(`Approved by <@${ADMIN}>`); // a mention, not escaped text
     expect(text(after)).toContain('nothing is waiting for your decision');
     expect(text(after)).not.toContain('pairing.approve');
     // The same note by DM (a Home tab has no response_url), and the channel card updated.

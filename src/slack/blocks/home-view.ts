@@ -39,7 +39,7 @@ export interface HomeInput {
   /** False when the viewer holds no tier that decides anything (approver, admin, exec approver). */
   readonly decider: boolean;
   readonly gateways: readonly HomeGateway[];
-  /** What the viewer's last click did (plain words, escaped here). */
+  /** What the viewer's last click did: mrkdwn the bot wrote (decision notes escape what they quote), not escaped again. */
   readonly note?: string | undefined;
   readonly ctx: CardContext;
 }
@@ -47,7 +47,7 @@ export interface HomeInput {
 /** Renders the Home view; valid Block Kit whatever the number of requests, gateways and nodes. */
 export function renderHome(input: HomeInput): types.HomeView {
   const top: Block[] = [header('home.head', 'OpenClaw')];
-  if (input.note) top.push(context('home.note', [`ℹ️ ${truncate(escapeMrkdwn(input.note), NOTE_MAX)}`]));
+  if (input.note) top.push(context('home.note', [`ℹ️ ${truncate(input.note, NOTE_MAX)}`]));
   const fleet = fleetBlocks(input.gateways, input.ctx.nowMs);
   const footer = context('home.foot', [
     `Updated ${formatSlackDate(input.ctx.nowMs)}. Open this tab again to refresh; \`/openclaw pending\` and \`/openclaw nodes\` answer in a channel.`,
