@@ -46,6 +46,8 @@ export class AppHome {
   private readonly nowMs: () => number;
   /** Who opened their Home tab lately (oldest first), and when. */
   private readonly viewers = new Map<string, number>();
+  /** The note of a viewer's last Home decision: kept on top by refreshes until they open the tab again. */
+  private readonly notes = new Map<string, string>();
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AppHomeOptions) {
@@ -56,8 +58,11 @@ export class AppHome {
   async opened(client: WebClient, userId: string): Promise<void> {
     this.viewers.delete(userId);
     this.viewers.set(userId, this.nowMs());
-    for (const user of [...this.viewers.keys()].slice(0, Math.max(0, this.viewers.size - MAX_VIEWERS)))
+    this.notes.delete(userId);
+    for (const user of [...this.viewers.keys()].slice(0, Math.max(0, this.viewers.size - MAX_VIEWERS))) {
       this.viewers.delete(user);
+      this.notes.delete(user);
+    }
     await this.publish(client, userId);
   }
 
@@ -79,8 +84,10 @@ export class AppHome {
   private async refresh(client: WebClient): Promise<void> {
     const since = this.nowMs() - VIEWER_TTL_MS;
     for (const [user, at] of this.viewers) {
-      if (at < since) this.viewers.delete(user);
-      else await this.publish(client, user).catch(() => undefined);
+      if (at < since) {
+        this.viewers.delete(user);
+        this.notes.delete(user);
+      } else await this.publish(client, user, this.notes.get(user)).catch(() => undefined);
     }
   }
 
@@ -112,6 +119,7 @@ export class AppHome {
       request && !text ? await this.options.storage.requests.get(request).catch(() => undefined) : undefined;
     const outcome = record ? (record.kind === 'exec' ? execOutcomeLine(record) : outcomeLine(record)) : undefined;
     const note = text ?? outcome ?? 'Done: the channel card shows the outcome.';
+    if (this.viewers.has(userId)) this.notes.set(userId, note);
     await Promise.all([this.publish(client, userId, note), this.directMessage(client, userId, note)]);
   }
 

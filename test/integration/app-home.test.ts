@@ -56,6 +56,11 @@ describe.each(['socket', 'http'] as const)('App Home (%s mode)', (mode) => {
     expect(text(after)).toContain('nothing is waiting for your decision');
     expect(text(after)).not.toContain('pairing.approve');
     // The same note by DM (a Home tab has no response_url), and the channel card updated.
+    // The refresh that follows the resolution (this Home was opened lately) keeps the note on top.
+    await until(() =>
+      expect(h?.slack.calls('views.publish').filter((c) => c.args.user_id === ADMIN).length).toBeGreaterThanOrEqual(3),
+    );
+    expect(text(h.slack.home(ADMIN))).toContain(`Approved by <@${ADMIN}>`);
     const direct = await untilDefined(() => h?.slack.messages(dm(ADMIN)).at(-1), 'the DM');
     expect(direct.text).toContain(`Approved by <@${ADMIN}>`);
     await until(() => expect(json(h?.slack.messages(CHANNEL).find((m) => m.ts === card.ts))).toContain('Approved by'));
