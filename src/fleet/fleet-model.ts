@@ -38,6 +38,8 @@ export class FleetModel {
   private readonly unsubscribe: (() => void)[] = [];
   private lastSyncAtMs: number | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Nodes connected when the session was lost and not seen connected since (see {@link sessionLost}). */
+  private readonly lost = new Map<string, { lostAtMs: number; backAtMs: number | undefined }>();
 
   constructor(private readonly options: FleetModelOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -110,6 +112,27 @@ export class FleetModel {
     this.generation += 1;
   }
 
+  /**
+   * The session is gone (call on every state change away from connected; only the first one after a loss counts):
+   * invalidates, and remembers the nodes that were connected until `atMs`. A restarted gateway lists them offline
+   * with their last *connect* time as last seen (seen live), so the lists that follow carry `atMs` instead, until
+   * the node is seen connected again.
+   */
+  sessionLost(atMs: number): void {
+    this.invalidate();
+    for (const node of this.byId.values())
+      if (node.connected === true && !this.lost.has(node.nodeId))
+        this.lost.set(node.nodeId, { lostAtMs: atMs, backAtMs: undefined });
+  }
+
+  /**
+   * For a node lost with the session that has not reconnected since: when the model was first in step again after
+   * the loss. It could not reconnect while the gateway was away, so its absence counts from then (node alerts).
+   */
+  backAtMs(nodeId: string): number | undefined {
+    return this.lost.get(nodeId)?.backAtMs;
+  }
+
   /** Re-reads node.list now (one at a time; concurrent callers share it). */
   refresh(): Promise<NodeInfo[]> {
     if (this.inflight) return this.inflight;
@@ -118,20 +141,36 @@ export class FleetModel {
       .list()
       .then(({ nodes }) => {
         this.byId.clear();
-        for (const node of nodes) this.byId.set(node.nodeId, node);
-        this.snapshot = undefined;
+        const now = this.nowMs();
+        for (const node of nodes) this.byId.set(node.nodeId, this.carryLoss(node, now));
+        for (const id of this.lost.keys()) if (!this.byId.has(id)) this.lost.delete(id);
+        const listed = [...this.byId.values()];
+        this.snapshot = listed;
         if (generation === this.generation) {
           this.synced = true;
           this.lastSyncAtMs = this.nowMs();
         }
         this.changed();
-        return nodes;
+        return listed;
       })
       .finally(() => {
         this.inflight = undefined;
       });
     this.inflight = run;
     return run;
+  }
+
+  /** A node lost with the session: connected again (forget it), or still away (last seen no earlier than the loss). */
+  private carryLoss(node: NodeInfo, nowMs: number): NodeInfo {
+    const lost = this.lost.get(node.nodeId);
+    if (!lost) return node;
+    if (node.connected !== false) {
+      this.lost.delete(node.nodeId);
+      return node;
+    }
+    lost.backAtMs ??= nowMs;
+    const seenMs = node.lastSeenAtMs ?? node.lastConnectedAtMs;
+    return seenMs !== undefined && seenMs >= lost.lostAtMs ? node : { ...node, lastSeenAtMs: lost.lostAtMs };
   }
 
   /** Something changed that the event does not spell out: the next read fetches, and a re-read follows soon anyway. */
@@ -171,6 +210,7 @@ export class FleetModel {
         continue;
       }
       const connected = entry.data.reason !== 'disconnect';
+      if (connected) this.lost.delete(node.nodeId);
       if (node.connected === connected) continue;
       const at = entry.data.ts ?? this.nowMs();
       this.change(

@@ -6,6 +6,8 @@ import type { FencedStores, NodeAlertRecord } from '../storage/ports.js';
 export interface FleetView {
   current(): readonly NodeInfo[] | undefined;
   onChange(listener: () => void): () => void;
+  /** For a node lost with the gateway session and not back yet: when the fleet was in step again after the loss. */
+  backAtMs(nodeId: string): number | undefined;
 }
 
 export interface NodeAlertsOptions {
@@ -51,7 +53,8 @@ function gib(bytes: number | undefined): string {
  * Node alerts of one gateway, run by the process that does its background work: one message when an approved node
  * stays disconnected past the delay (one grouped message when several go at once), a thread reply and an updated
  * message when it is back; one alert while free disk is below the threshold. One open alert per node and kind, a
- * quiet period after one closes; nothing while the gateway itself is away (node states are unknown then).
+ * quiet period after one closes; nothing while the gateway itself is away (node states are unknown then), and a node
+ * lost with the gateway gets the whole delay after it is back to reconnect (a restart is no node outage).
  */
 export class NodeAlerts {
   private readonly nowMs: () => number;
@@ -114,6 +117,8 @@ export class NodeAlerts {
     const stores = this.stores;
     const nodes = this.options.fleet.current();
     if (!stores || !nodes || !this.options.isConnected()) return;
+    // Read with the snapshot: a node that reconnects while this check awaits the store is judged as the snapshot says.
+    const backAt = new Map(nodes.map((n) => [n.nodeId, this.options.fleet.backAtMs(n.nodeId)]));
     const { gatewayId } = this.options;
     const now = this.nowMs();
     const open = await stores.alerts.listOpen(gatewayId);
@@ -133,10 +138,12 @@ export class NodeAlerts {
       if (!this.offlineSeen.has(n.nodeId)) this.offlineSeen.set(n.nodeId, now);
       return this.offlineSeen.get(n.nodeId) ?? now;
     };
-    const due = waiting.filter((n) => now - sinceOf(n) >= this.options.offlineAfterMs);
+    // A node lost with the gateway could not come back while it was away: its delay starts once the gateway is back.
+    const clockOf = (n: NodeInfo) => Math.max(sinceOf(n), backAt.get(n.nodeId) ?? Number.NEGATIVE_INFINITY);
+    const due = waiting.filter((n) => now - clockOf(n) >= this.options.offlineAfterMs);
     await this.openOffline(stores, due, now);
     const next = Math.min(
-      ...waiting.filter((n) => !due.includes(n)).map((n) => sinceOf(n) + this.options.offlineAfterMs),
+      ...waiting.filter((n) => !due.includes(n)).map((n) => clockOf(n) + this.options.offlineAfterMs),
     );
     clearTimeout(this.dueTimer);
     if (Number.isFinite(next)) {

@@ -156,7 +156,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
   client.onStateChange((status) => {
     alerts.onStatus(status);
     // A list fetched over a session that is gone may say nodes are online that are not: never serve it again.
-    if (status.state !== 'connected') directory.invalidate();
+    if (status.state !== 'connected') directory.sessionLost(status.sinceMs);
     if (status.state === 'connected') shared.domain.emit({ type: 'gateway.up', gateway: config.id });
     else if (status.state === 'reconnecting' || status.state === 'paused')
       shared.domain.emit({

@@ -36,6 +36,11 @@ export class GatewayDuties {
     return this.parts.reminders !== undefined;
   }
 
+  /** Resolves once the node alert check running now (if any) is done (tests). */
+  nodeAlertsIdle(): Promise<void> {
+    return this.parts.nodeAlerts?.idle() ?? Promise.resolve();
+  }
+
   get running(): boolean {
     return this.parts.watcher.running;
   }

@@ -59,6 +59,12 @@ describe('the fleet model and node alerts, against the real OpenClaw gateway and
         fleet.current()?.find((n) => n.displayName === 'fleet-host' && n.connected && n.approvalState === 'approved'),
       { ...WAIT, description: 'fleet-host online and approved in the model, in step with the gateway' },
     );
+    // The approval's pairing events make the model re-read node.list once more, 250 ms after them: let it pass first
+    // (in step, and the last read a second old, so no debounced re-read is pending).
+    await waitFor(() => fleet.current() !== undefined && Date.now() - (fleet.syncedAtMs ?? Date.now()) >= 1_000, {
+      ...WAIT,
+      description: 'the model settled after the approval',
+    });
     const syncedAt = fleet.syncedAtMs;
     const home = host?.home ?? '';
     await host?.kill('SIGKILL');

@@ -5,7 +5,9 @@ import type { OpenclawInstall } from '../../../scripts/ensure-openclaw.mjs';
 /**
  * A minimal environment for an OpenClaw process: nothing is inherited from the test process
  * (no OPENCLAW_*, NODE_OPTIONS or loader flags from vitest), `node` on PATH is the cached Node 24,
- * and HOME/TMPDIR point into `home` so all state stays there.
+ * HOME/TMPDIR point into `home` so all state stays there, and OPENCLAW_NO_AUTO_UPDATE=1 keeps it off the network
+ * (documented: no update checks, no telemetry.openclaw.ai request on gateway start, no `npm view openclaw` from a node
+ * host, which here only failed on the proxy's certificate and cost a process per start).
  */
 export function createOpenclawEnv(
   install: OpenclawInstall,
@@ -20,6 +22,7 @@ export function createOpenclawEnv(
     PATH: [dirname(install.nodeBin), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
+    OPENCLAW_NO_AUTO_UPDATE: '1',
     ...extra,
   };
 }

@@ -33,6 +33,11 @@ export interface RealGateway {
    * SIGCONT resolve at once (freeze/thaw).
    */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Sends `signal` to the process group and returns at once, whatever it does: SIGUSR2 asks the gateway for a
+   * planned restart in place (same pid, port and HOME; `shutdown` with `restartExpectedMs`, then 1012 to clients).
+   */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export interface StartGatewayOptions {
@@ -123,5 +128,6 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<R
       if (signal === 'SIGSTOP' || signal === 'SIGCONT') proc.signal(signal);
       else await proc.end(signal, DEFAULT_GRACE_MS);
     },
+    signal: (signal) => proc.signal(signal),
   };
 }

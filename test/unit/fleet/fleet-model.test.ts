@@ -134,4 +134,44 @@ describe('FleetModel', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(src.list).toHaveBeenCalledTimes(2);
   });
+
+  it('carries the loss of the session over a restarted gateway that lists its nodes offline since their connect time', async () => {
+    let now = 50_000;
+    const events = fakeEvents();
+    const src = source([
+      node('a', { lastSeenAtMs: 1_000 }),
+      node('b', { lastSeenAtMs: 2_000 }),
+      node('c', { connected: false, lastSeenAtMs: 3_000 }),
+    ]);
+    model = new FleetModel({ source: src, events, log: createLogger('silent'), nowMs: () => now });
+    model.start();
+    await model.list();
+    model.sessionLost(40_000);
+    model.sessionLost(45_000); // a failed reconnect attempt: the loss was earlier
+    expect(model.current()).toBeUndefined();
+    // The restarted gateway: a and b offline with their connect time as last seen (what the real one lists).
+    src.set([
+      node('a', { connected: false, lastSeenAtMs: 1_000, lastSeenReason: 'connect' }),
+      node('b', { connected: false, lastSeenAtMs: 2_000, lastSeenReason: 'connect' }),
+      node('c', { connected: false, lastSeenAtMs: 3_000 }),
+    ]);
+    now = 60_000;
+    events.resync();
+    const back = await model.list();
+    expect(back.map((n) => [n.nodeId, n.lastSeenAtMs])).toEqual([
+      ['a', 40_000],
+      ['b', 40_000],
+      ['c', 3_000], // offline before the loss: its own time stands
+    ]);
+    expect([model.backAtMs('a'), model.backAtMs('b'), model.backAtMs('c')]).toEqual([60_000, 60_000, undefined]);
+    // A later list (the slow timer, a pairing change) keeps both; a node seen connected is forgotten.
+    now = 70_000;
+    events.emit('presence', { presence: [{ mode: 'node', reason: 'connect', deviceId: 'a', ts: 65_000 }] });
+    await model.refresh();
+    expect((await model.list()).find((n) => n.nodeId === 'b')?.lastSeenAtMs).toBe(40_000);
+    expect([model.backAtMs('a'), model.backAtMs('b')]).toEqual([undefined, 60_000]);
+    src.set([node('a'), node('b'), node('c', { connected: false, lastSeenAtMs: 3_000 })]);
+    await model.refresh();
+    expect(model.backAtMs('b')).toBeUndefined();
+  });
 });
