@@ -320,7 +320,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     g.client.start();
     g.exec?.client.start();
   }
-  delivery.schedule(0);
+  delivery.schedule();
   log.info(
     { port, mode: config.slack.socketMode ? 'socket' : 'http', gateways: gateways.ids() },
     'openclaw-slack-ops started',

@@ -17,18 +17,21 @@ const STORAGE_RETRY_MAX_MS = 5_000;
 export interface DeliveryLoopOptions {
   sources: readonly DeliverySource[];
   log: Logger;
-  debounceMs?: number;
   nowMs?: () => number;
 }
 
 /**
  * The one Slack delivery loop: every surface (cards, thread replies, alerts, and what comes next) is a source it
- * runs in order. Requests for a run collapse into one; a failure waits out Retry-After (or a 1 s → 60 s backoff)
+ * runs in order. An idle loop starts a pass at once; what is asked for while a pass is in flight collapses into one
+ * pass right after it (that is where bursts coalesce). A failure waits out Retry-After (or a 1 s → 60 s backoff)
  * and retries everything still queued (what is queued lives in the store, so nothing is lost by a restart).
  */
 export class DeliveryLoop {
   private readonly nowMs: () => number;
+  /** The retry after a failure, while it waits out its delay. */
   private timer: NodeJS.Timeout | undefined;
+  /** A pass asked for on an idle loop: it starts on the next turn of the event loop. */
+  private due: NodeJS.Immediate | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private failures = 0;
@@ -39,19 +42,23 @@ export class DeliveryLoop {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
-  /** Asks for a run soon; calls within the debounce window collapse into one. */
-  schedule(delayMs = this.options.debounceMs ?? 15): void {
+  /**
+   * Asks for a pass. An idle loop starts one on the next turn of the event loop (so whatever arrived in the same
+   * turn, e.g. several frames of one socket read, joins it); while a pass is in flight, every call collapses into
+   * one pass right after it; while a failure is waited out, the scheduled retry runs instead.
+   */
+  schedule(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.timer || this.due) return;
+    this.due = setImmediate(() => {
+      this.due = undefined;
       void this.sync();
-    }, delayMs);
-    this.timer.unref();
+    });
+    this.due.unref();
   }
 
   /**
@@ -64,11 +71,14 @@ export class DeliveryLoop {
       this.again = true;
       return this.running;
     }
+    // This pass covers whatever a pending schedule() asked for.
+    clearImmediate(this.due);
+    this.due = undefined;
     this.running = this.runOnce().finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;
-        this.schedule(0);
+        this.schedule();
       }
     });
     return this.running;
@@ -84,6 +94,8 @@ export class DeliveryLoop {
   async stop(timeoutMs = 5_000): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.due);
+    this.due = undefined;
     const flushed = this.running ? this.running.then(() => this.sync()) : this.sync();
     this.stopped = true;
     await Promise.race([flushed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);

@@ -1,0 +1,144 @@
+import type { WebClient } from '@slack/web-api';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CommandPolicy } from '../../../src/policy/command-policy.js';
+import { CardSync } from '../../../src/slack/delivery/card-sync.js';
+import { DeliveryLoop } from '../../../src/slack/delivery/delivery-loop.js';
+import { wholeScope } from '../../../src/slack/delivery/delivery-scope.js';
+import { SlackCalls } from '../../../src/slack/delivery/slack-calls.js';
+import { createMemoryStorage } from '../../../src/storage/memory/memory-storage.js';
+import { makeRequest } from './pairing-fixtures.js';
+
+const CHANNEL = 'C0PAIRING';
+const log = pino({ level: 'silent' });
+
+interface Post {
+  readonly requests: string[];
+  readonly text: string;
+}
+
+/** chat.postMessage as Slack answers it; while `hold()` is on, answers wait until `release()` (a post in flight). */
+function createSlack() {
+  const posts: Post[] = [];
+  let gate: Promise<void> | undefined;
+  let open = () => {};
+  let seq = 0;
+  const client = {
+    chat: {
+      postMessage: async (args: { channel: string; text?: string; metadata?: { event_payload?: unknown } }) => {
+        const payload = args.metadata?.event_payload as { requests?: string } | undefined;
+        posts.push({ requests: (payload?.requests ?? '').split('\n'), text: args.text ?? '' });
+        await gate;
+        seq += 1;
+        return { ok: true, channel: args.channel, ts: `1700000000.${String(seq).padStart(6, '0')}` };
+      },
+      update: async () => ({ ok: true }),
+    },
+    conversations: { history: async () => ({ ok: true, messages: [] }) },
+  } as unknown as Pick<WebClient, 'chat' | 'conversations'>;
+  return {
+    client,
+    posts,
+    hold() {
+      gate = new Promise((resolve) => {
+        open = resolve;
+      });
+    },
+    release() {
+      gate = undefined;
+      open();
+    },
+  };
+}
+
+/** The bot's delivery loop with its card source, over the memory storage and a recording Slack. */
+function setup() {
+  const storage = createMemoryStorage({ nowMs: () => Date.now() });
+  const slack = createSlack();
+  const policy = new CommandPolicy({ ordinary: [], allowSystemRun: false });
+  const loop: DeliveryLoop = new DeliveryLoop({
+    sources: [
+      new CardSync({
+        slack: new SlackCalls({ client: slack.client, log, canReadHistory: () => false }),
+        storage,
+        scope: wholeScope(storage),
+        channelOf: () => CHANNEL,
+        log,
+        context: () => ({ nowMs: Date.now(), deciders: { approvers: 1, admins: 1 }, policy }),
+        again: () => loop.requestAnotherPass(),
+        nowMs: () => Date.now(),
+      }),
+    ],
+    log,
+    nowMs: () => Date.now(),
+  });
+  /** Stores a new pending request and asks for delivery, as the watcher's `request.seen` does. */
+  const arrive = async (n: number) => {
+    const request = makeRequest({ requestId: `req-${n}`, subjectId: `node-${n}`, displayName: `node-${n}` });
+    await storage.requests.insertPending('default', request, `fp-${n}`, Date.now());
+    loop.schedule();
+  };
+  return { loop, slack, arrive };
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('DeliveryLoop', () => {
+  it('posts the first card of a quiet channel without waiting a debounce', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { loop, slack, arrive } = setup();
+    await arrive(1);
+    // Only what is due now runs: no time passes.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts).toEqual([{ requests: ['default:node:req-1'], text: expect.any(String) }]);
+    expect(await loop.isIdle()).toBe(true);
+  });
+
+  it('coalesces the requests that arrive while a pass is in flight into one digest right after it', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { loop, slack, arrive } = setup();
+    slack.hold();
+    await arrive(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts).toHaveLength(1);
+    for (let n = 2; n <= 6; n += 1) await arrive(n);
+    await vi.advanceTimersByTimeAsync(0);
+    // The first card's answer has not come back: nothing else is posted meanwhile.
+    expect(slack.posts).toHaveLength(1);
+    slack.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts.map((p) => p.requests)).toEqual([
+      ['default:node:req-1'],
+      ['default:node:req-2', 'default:node:req-3', 'default:node:req-4', 'default:node:req-5', 'default:node:req-6'],
+    ]);
+    expect(await loop.isIdle()).toBe(true);
+  });
+
+  it('delivers a burst stored in one turn as one digest', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { slack, arrive } = setup();
+    for (let n = 1; n <= 5; n += 1) await arrive(n);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts).toHaveLength(1);
+    expect(slack.posts[0]?.requests).toHaveLength(5);
+  });
+
+  it('waits out a failed pass instead of running the next one at once', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { slack, arrive } = setup();
+    const postMessage = slack.client.chat.postMessage;
+    let failures = 1;
+    slack.client.chat.postMessage = (async (args: never) => {
+      if (failures-- > 0) throw new Error('socket hang up');
+      return postMessage(args);
+    }) as typeof postMessage;
+    await arrive(1);
+    await vi.advanceTimersByTimeAsync(0);
+    await arrive(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(slack.posts).toHaveLength(0);
+    // The retry after 1 s delivers both.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(slack.posts.flatMap((p) => p.requests).sort()).toEqual(['default:node:req-1', 'default:node:req-2']);
+  });
+});
