@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { NodeInfo } from '../gateway/schemas.js';
 import type { FencedStores, NodeAlertRecord } from '../storage/ports.js';
+import { isApproved } from './fleet-summary.js';
 
 /** What node alerts read: the fleet while it is in step with the gateway, and its changes. */
 export interface FleetView {
@@ -129,7 +130,7 @@ export class NodeAlerts {
     // and none for the quiet period after one closed (a flapping node).
     const covered = (kind: NodeAlertRecord['kind'], nodeId: string) =>
       [...open, ...quiet].some((a) => a.kind === kind && a.nodes.some((n) => n.nodeId === nodeId));
-    const approved = nodes.filter((n) => n.approvalState === 'approved' || (n.approvalState === undefined && n.paired));
+    const approved = nodes.filter(isApproved);
     const waiting = approved.filter((n) => n.connected === false && !covered('offline', n.nodeId));
     for (const id of this.offlineSeen.keys()) if (byId.get(id)?.connected !== false) this.offlineSeen.delete(id);
     const sinceOf = (n: NodeInfo) => {

@@ -265,12 +265,11 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
   });
 
   it('sums up each gateway’s fleet in presence: online, offline with last seen, pending, low disk', async () => {
-    let offlineId = '';
     h = await startHarness({
       mode,
       prepareGateway: (g) => {
         g.addNode({ displayName: 'up-1', approved: true, connected: true });
-        offlineId = g.addNode({ displayName: 'down-1', approved: true, connected: false }).nodeId;
+        g.addNode({ displayName: 'down-1', approved: true, connected: false });
       },
     });
     h.gateway.requestNodePairing({ displayName: 'asking-1', commands: ['ollama.models'] });
@@ -278,7 +277,6 @@ describe.each(MODES)('/openclaw mutations (%s mode)', (mode) => {
     const answer = body(await ask(h, 'presence'));
     expect(answer).toContain('2 approved node(s): 1 online, 1 offline (`down-1` last seen');
     expect(answer).toContain('1 pairing request(s) pending');
-    expect(offlineId).not.toBe('');
   });
 
   it('renders hostile input inert', async () => {

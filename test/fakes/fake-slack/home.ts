@@ -4,6 +4,7 @@
  */
 import { MAX_VIEW_BYTES, validateHomeView } from './block-kit-view.js';
 import { type InjectionAllowList, scanMessageForInjection } from './injection.js';
+import { invalidArguments } from './other-methods.js';
 import { readObjectArg } from './request-body.js';
 import type { SlackStore } from './store.js';
 import type { JsonObject } from './types.js';
@@ -25,22 +26,14 @@ export function publishView(
 ): JsonObject {
   const user = typeof args.user_id === 'string' ? args.user_id : '';
   if (!/^[UW][A-Z0-9]+$/.test(user)) {
-    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing user_id'] } };
+    return invalidArguments(['missing user_id']);
   }
   const view = readObjectArg(args.view);
-  if (!view)
-    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing view'] } };
+  if (!view) return invalidArguments(['missing view']);
   if (view.type === 'home' && !ids.homeTabEnabled) return { ok: false, error: 'not_enabled' };
   if (JSON.stringify(view).length > MAX_VIEW_BYTES) return { ok: false, error: 'view_too_large' };
   const errors = validateHomeView(view);
-  if (errors.length > 0) {
-    return {
-      ok: false,
-      error: 'invalid_arguments',
-      errors,
-      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
-    };
-  }
+  if (errors.length > 0) return invalidArguments(errors);
   // Accepted content is scanned like a message's: a Home tab must not notify, link or inject either.
   const scan = () => scanMessageForInjection({ blocks: view.blocks }, allowList, 'views.publish');
   const current = homeOf(store, user);

@@ -30,21 +30,23 @@ export function authTest(id: WorkspaceIdentity): JsonObject {
   };
 }
 
+/** Slack's answer to a view it refuses: `invalid_arguments` with the json-pointer errors, also as messages. */
+export function invalidArguments(errors: readonly string[]): JsonObject {
+  return {
+    ok: false,
+    error: 'invalid_arguments',
+    errors: [...errors],
+    response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+  };
+}
+
 /** views.open: trigger_id once within 3 s, a valid modal, at most 250 kB. */
 export function openView(args: JsonObject, store: SlackStore, triggers: TriggerIds, appId: string): JsonObject {
   const view = readObjectArg(args.view);
-  if (!view)
-    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing view'] } };
+  if (!view) return invalidArguments(['missing view']);
   if (JSON.stringify(view).length > MAX_VIEW_BYTES) return { ok: false, error: 'view_too_large' };
   const errors = validateModalView(view);
-  if (errors.length > 0) {
-    return {
-      ok: false,
-      error: 'invalid_arguments',
-      errors,
-      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
-    };
-  }
+  if (errors.length > 0) return invalidArguments(errors);
   const trigger = triggers.exchange(args.trigger_id);
   if (trigger !== 'ok') return { ok: false, error: trigger };
   const user = triggers.userOf(args.trigger_id);
@@ -63,22 +65,14 @@ export function openView(args: JsonObject, store: SlackStore, triggers: TriggerI
 /** views.update: by view_id, a valid modal, the current hash when one is given (else hash_conflict). */
 export function updateView(args: JsonObject, store: SlackStore): JsonObject {
   const view = readObjectArg(args.view);
-  if (!view)
-    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing view'] } };
+  if (!view) return invalidArguments(['missing view']);
   const index = store.views.findIndex((v) => v.id === args.view_id);
   const current = store.views[index];
   if (!current) return { ok: false, error: 'not_found' };
   if (args.hash !== undefined && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
   if (JSON.stringify(view).length > MAX_VIEW_BYTES) return { ok: false, error: 'view_too_large' };
   const errors = validateModalView(view);
-  if (errors.length > 0) {
-    return {
-      ok: false,
-      error: 'invalid_arguments',
-      errors,
-      response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
-    };
-  }
+  if (errors.length > 0) return invalidArguments(errors);
   const version = Number.parseInt(String(current.hash), 10) + 1;
   const updated: JsonObject = {
     ...view,
