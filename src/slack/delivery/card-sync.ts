@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RequestRecord } from '../../pairing/types.js';
-import { type CardLocation, keyOf, type RequestStore, type Storage } from '../../storage/ports.js';
+import { type CardLocation, keyOf, type RequestKey, type RequestStore, type Storage } from '../../storage/ports.js';
 import type { RenderedMessage } from '../blocks/block-kit.js';
 import { renderCard } from '../blocks/card.js';
 import type { CardContext } from '../blocks/pairing-card.js';
@@ -30,6 +30,12 @@ export interface CardSyncOptions {
 const BATCH = 1000;
 /** A digest posted this recently still takes new requests of the same burst. */
 const BURST_WINDOW_MS = 10_000;
+/**
+ * Single cards posted this recently, and still undecided, count towards the coalescing threshold: the loop posts a
+ * quiet channel's first card at once, so the start of a burst is spread over several passes, and each pass alone
+ * may stay under it. (Requests decided one by one as they come are no burst.)
+ */
+const SINGLES_WINDOW_MS = 1_000;
 
 /** Brings cards in line with the store: posts new ones (digests in a burst), updates changed ones, never twice. */
 export class CardSync implements DeliverySource {
@@ -37,6 +43,8 @@ export class CardSync implements DeliverySource {
   private readonly nowMs: () => number;
   /** The digest posted last in each channel, while its burst lasts. */
   private readonly openDigests = new Map<string, { location: CardLocation; postedAtMs: number }>();
+  /** Each channel's recent single cards: their request and when they were posted (within {@link SINGLES_WINDOW_MS}). */
+  private readonly recentSingles = new Map<string, { key: RequestKey; atMs: number }[]>();
 
   constructor(private readonly options: CardSyncOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -69,8 +77,10 @@ export class CardSync implements DeliverySource {
   private async postNewIn(channel: string, fresh: RequestRecord[]): Promise<void> {
     const rest = await this.fillOpenDigest(channel, fresh);
     const open = this.openDigests.get(channel);
-    const inBurst = open !== undefined && this.nowMs() - open.postedAtMs < BURST_WINDOW_MS;
-    if (rest.length > (this.options.coalesceThreshold ?? 3) || (inBurst && rest.length > 0)) {
+    const now = this.nowMs();
+    const inBurst = open !== undefined && now - open.postedAtMs < BURST_WINDOW_MS;
+    const singles = await this.undecidedSingles(channel, now);
+    if (singles.length + rest.length > (this.options.coalesceThreshold ?? 3) || (inBurst && rest.length > 0)) {
       for (let i = 0; i < rest.length; i += DIGEST_CAPACITY) {
         const chunk = rest.slice(i, i + DIGEST_CAPACITY);
         const location = await this.post(channel, chunk, renderPairingDigest(chunk, this.context()));
@@ -78,7 +88,21 @@ export class CardSync implements DeliverySource {
       }
       return;
     }
-    for (const record of rest) await this.post(channel, [record], renderCard(record, this.context()));
+    for (const record of rest) {
+      if (await this.post(channel, [record], renderCard(record, this.context())))
+        singles.push({ key: keyOf(record), atMs: this.nowMs() });
+    }
+  }
+
+  /** The channel's single cards of the last second whose requests are still pending (the list kept is pruned). */
+  private async undecidedSingles(channel: string, now: number): Promise<{ key: RequestKey; atMs: number }[]> {
+    const singles: { key: RequestKey; atMs: number }[] = [];
+    for (const single of this.recentSingles.get(channel) ?? []) {
+      if (now - single.atMs >= SINGLES_WINDOW_MS) continue;
+      if ((await this.options.storage.requests.get(single.key))?.status === 'pending') singles.push(single);
+    }
+    this.recentSingles.set(channel, singles);
+    return singles;
   }
 
   /**

@@ -114,6 +114,29 @@ describe('DeliveryLoop', () => {
     expect(await loop.isIdle()).toBe(true);
   });
 
+  it('counts the single cards of the last second towards coalescing: a burst spread over passes is one digest', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { slack, arrive } = setup();
+    await arrive(1);
+    await vi.advanceTimersByTimeAsync(0);
+    await arrive(2);
+    await vi.advanceTimersByTimeAsync(100);
+    // Two cards, then two more within the second: four in all is a burst, the last two share one digest.
+    await arrive(3);
+    await arrive(4);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(slack.posts.map((p) => p.requests)).toEqual([
+      ['default:node:req-1'],
+      ['default:node:req-2'],
+      ['default:node:req-3', 'default:node:req-4'],
+    ]);
+    // A second later the channel is quiet again: the next request gets its own card.
+    await vi.advanceTimersByTimeAsync(11_000);
+    await arrive(5);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts.at(-1)?.requests).toEqual(['default:node:req-5']);
+  });
+
   it('delivers a burst stored in one turn as one digest', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { slack, arrive } = setup();
