@@ -2,6 +2,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { toBoltLogger } from './bolt-logger.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
 
 /** Deadline for one Slack Web API call. */
 export const SLACK_CALL_TIMEOUT_MS = 10_000;
@@ -41,8 +42,10 @@ export function createSlackApp(config: Config, identity: SlackIdentity, log: Log
   const logger = toBoltLogger(log.child({ component: 'bolt' }));
   // Explicit retryConfig: Socket Mode would otherwise write 100 retries into the shared clientOptions.
   // A deadline on every Web API call (the SDK default is none): a stalled call must not hold a card queue or a click.
+  // Calls (and Bolt's response_url answers) go over kept-alive node:http sockets: a card is posted sooner.
   const clientOptions = {
     slackApiUrl: config.slack.apiUrl,
+    fetch: createNodeHttpFetch(),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: SLACK_CALL_TIMEOUT_MS,

@@ -37,6 +37,13 @@ const BURST_WINDOW_MS = 10_000;
  */
 const SINGLES_WINDOW_MS = 1_000;
 
+/** A single card posted within {@link SINGLES_WINDOW_MS}: whose it is, where it is, and when it was posted. */
+interface RecentSingle {
+  readonly key: RequestKey;
+  readonly location: CardLocation;
+  readonly atMs: number;
+}
+
 /** Brings cards in line with the store: posts new ones (digests in a burst), updates changed ones, never twice. */
 export class CardSync implements DeliverySource {
   readonly name = 'cards';
@@ -44,7 +51,7 @@ export class CardSync implements DeliverySource {
   /** The digest posted last in each channel, while its burst lasts. */
   private readonly openDigests = new Map<string, { location: CardLocation; postedAtMs: number }>();
   /** Each channel's recent single cards: their request and when they were posted (within {@link SINGLES_WINDOW_MS}). */
-  private readonly recentSingles = new Map<string, { key: RequestKey; atMs: number }[]>();
+  private readonly recentSingles = new Map<string, RecentSingle[]>();
 
   constructor(private readonly options: CardSyncOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -75,12 +82,20 @@ export class CardSync implements DeliverySource {
   }
 
   private async postNewIn(channel: string, fresh: RequestRecord[]): Promise<void> {
-    const rest = await this.fillOpenDigest(channel, fresh);
+    let rest = await this.fillOpenDigest(channel, fresh);
     const open = this.openDigests.get(channel);
     const now = this.nowMs();
     const inBurst = open !== undefined && now - open.postedAtMs < BURST_WINDOW_MS;
     const singles = await this.undecidedSingles(channel, now);
     if (singles.length + rest.length > (this.options.coalesceThreshold ?? 3) || (inBurst && rest.length > 0)) {
+      const latest = singles.at(-1);
+      if (!inBurst && latest !== undefined) {
+        // The burst began with a card of its own: that message becomes the burst's first digest (a chat.update),
+        // which spares one post of Slack's per-channel limit.
+        this.openDigests.set(channel, { location: latest.location, postedAtMs: now });
+        this.recentSingles.set(channel, singles.slice(0, -1));
+        rest = await this.fillOpenDigest(channel, rest);
+      }
       for (let i = 0; i < rest.length; i += DIGEST_CAPACITY) {
         const chunk = rest.slice(i, i + DIGEST_CAPACITY);
         const location = await this.post(channel, chunk, renderPairingDigest(chunk, this.context()));
@@ -89,14 +104,14 @@ export class CardSync implements DeliverySource {
       return;
     }
     for (const record of rest) {
-      if (await this.post(channel, [record], renderCard(record, this.context())))
-        singles.push({ key: keyOf(record), atMs: this.nowMs() });
+      const location = await this.post(channel, [record], renderCard(record, this.context()));
+      if (location) singles.push({ key: keyOf(record), location, atMs: this.nowMs() });
     }
   }
 
   /** The channel's single cards of the last second whose requests are still pending (the list kept is pruned). */
-  private async undecidedSingles(channel: string, now: number): Promise<{ key: RequestKey; atMs: number }[]> {
-    const singles: { key: RequestKey; atMs: number }[] = [];
+  private async undecidedSingles(channel: string, now: number): Promise<RecentSingle[]> {
+    const singles: RecentSingle[] = [];
     for (const single of this.recentSingles.get(channel) ?? []) {
       if (now - single.atMs >= SINGLES_WINDOW_MS) continue;
       if ((await this.options.storage.requests.get(single.key))?.status === 'pending') singles.push(single);

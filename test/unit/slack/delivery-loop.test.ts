@@ -17,9 +17,16 @@ interface Post {
   readonly text: string;
 }
 
+interface Update {
+  readonly ts: string;
+  /** The fallback text, where a digest counts and names its requests. */
+  readonly text: string;
+}
+
 /** chat.postMessage as Slack answers it; while `hold()` is on, answers wait until `release()` (a post in flight). */
 function createSlack() {
   const posts: Post[] = [];
+  const updates: Update[] = [];
   let gate: Promise<void> | undefined;
   let open = () => {};
   let seq = 0;
@@ -32,13 +39,17 @@ function createSlack() {
         seq += 1;
         return { ok: true, channel: args.channel, ts: `1700000000.${String(seq).padStart(6, '0')}` };
       },
-      update: async () => ({ ok: true }),
+      update: async (args: { ts: string; text?: string }) => {
+        updates.push({ ts: args.ts, text: args.text ?? '' });
+        return { ok: true };
+      },
     },
     conversations: { history: async () => ({ ok: true, messages: [] }) },
   } as unknown as Pick<WebClient, 'chat' | 'conversations'>;
   return {
     client,
     posts,
+    updates,
     hold() {
       gate = new Promise((resolve) => {
         open = resolve;
@@ -78,7 +89,7 @@ function setup() {
     await storage.requests.insertPending('default', request, `fp-${n}`, Date.now());
     loop.schedule();
   };
-  return { loop, slack, arrive };
+  return { loop, slack, arrive, storage };
 }
 
 afterEach(() => vi.useRealTimers());
@@ -94,7 +105,7 @@ describe('DeliveryLoop', () => {
     expect(await loop.isIdle()).toBe(true);
   });
 
-  it('coalesces the requests that arrive while a pass is in flight into one digest right after it', async () => {
+  it('coalesces the requests that arrive while a pass is in flight into one update right after it', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { loop, slack, arrive } = setup();
     slack.hold();
@@ -107,34 +118,57 @@ describe('DeliveryLoop', () => {
     expect(slack.posts).toHaveLength(1);
     slack.release();
     await vi.advanceTimersByTimeAsync(0);
-    expect(slack.posts.map((p) => p.requests)).toEqual([
-      ['default:node:req-1'],
-      ['default:node:req-2', 'default:node:req-3', 'default:node:req-4', 'default:node:req-5', 'default:node:req-6'],
+    // One pass after it: the first card, still undecided, becomes the digest of all six (no second post).
+    expect(slack.posts.map((p) => p.requests)).toEqual([['default:node:req-1']]);
+    expect(slack.updates).toEqual([
+      { ts: '1700000000.000001', text: '6 pairing requests: node-1, node-2, node-3, node-4, node-5, node-6' },
     ]);
     expect(await loop.isIdle()).toBe(true);
   });
 
-  it('counts the single cards of the last second towards coalescing: a burst spread over passes is one digest', async () => {
+  it('counts the single cards of the last second towards coalescing, and turns the latest into the digest', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { slack, arrive } = setup();
     await arrive(1);
     await vi.advanceTimersByTimeAsync(0);
     await arrive(2);
     await vi.advanceTimersByTimeAsync(100);
-    // Two cards, then two more within the second: four in all is a burst, the last two share one digest.
+    // Two cards, then two more within the second: four in all is a burst. No third message: req-2's card
+    // becomes a digest of req-2, req-3 and req-4 (an update, which Slack does not hold to one post a second).
     await arrive(3);
     await arrive(4);
     await vi.advanceTimersByTimeAsync(100);
-    expect(slack.posts.map((p) => p.requests)).toEqual([
-      ['default:node:req-1'],
-      ['default:node:req-2'],
-      ['default:node:req-3', 'default:node:req-4'],
-    ]);
-    // A second later the channel is quiet again: the next request gets its own card.
-    await vi.advanceTimersByTimeAsync(11_000);
+    expect(slack.posts.map((p) => p.requests)).toEqual([['default:node:req-1'], ['default:node:req-2']]);
+    expect(slack.updates).toEqual([{ ts: '1700000000.000002', text: '3 pairing requests: node-2, node-3, node-4' }]);
+    // Later requests of the same burst join that digest too.
     await arrive(5);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(slack.posts).toHaveLength(2);
+    expect(slack.updates.at(-1)?.text).toBe('4 pairing requests: node-2, node-3, node-4, node-5');
+    // Ten seconds on the channel is quiet again: the next request gets its own card.
+    await vi.advanceTimersByTimeAsync(11_000);
+    await arrive(6);
     await vi.advanceTimersByTimeAsync(0);
-    expect(slack.posts.at(-1)?.requests).toEqual(['default:node:req-5']);
+    expect(slack.posts.at(-1)?.requests).toEqual(['default:node:req-6']);
+  });
+
+  it('leaves a single card that was decided alone: it does not become a digest', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { slack, arrive, storage } = setup();
+    await arrive(1);
+    await vi.advanceTimersByTimeAsync(0);
+    await storage.requests.resolve(
+      { gateway: 'default', kind: 'node', requestId: 'req-1' },
+      'approved',
+      undefined,
+      Date.now(),
+    );
+    for (let n = 2; n <= 5; n += 1) await arrive(n);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts.map((p) => p.requests.length)).toEqual([1, 4]);
+    const firstCard = slack.updates.filter((u) => u.ts === '1700000000.000001');
+    expect(firstCard.length).toBeGreaterThan(0); // it shows the decision
+    expect(firstCard.every((u) => !u.text.includes('pairing requests'))).toBe(true);
   });
 
   it('delivers a burst stored in one turn as one digest', async () => {
