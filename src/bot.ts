@@ -216,6 +216,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         log: log.child({ component: 'cards' }),
         context: cardContext,
         again: () => delivery.requestAnotherPass(),
+        later: (ms) => delivery.scheduleIn(ms),
         nowMs,
       }),
       new OutboxDelivery({

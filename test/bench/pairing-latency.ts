@@ -76,7 +76,8 @@ async function pairOne(
   poller: CliPoller,
   hosts: NodeHost[],
   label: string,
-): Promise<{ botMs: number; cliMs: number }> {
+  heardAt: ReadonlyMap<string, number>,
+): Promise<{ botMs: number; hopMs: number; cliMs: number }> {
   const name = `bench-pair-${randomBytes(3).toString('hex')}`;
   ctx.progress(`row 1: node host ${label} of ${ROUNDS}.${NODE_HOSTS} (${name})…`);
   hosts.push(await startNodeHost(gw, { name, commands: ['system.which'] }));
@@ -89,23 +90,34 @@ async function pairOne(
     ...WAIT,
     description: `card for ${name}`,
   });
-  ctx.progress(`row 1: ${name}: card ${cardAtMs - ts} ms, CLI poller ${sighting.seenAtMs - ts} ms after ts`);
-  return { botMs: cardAtMs - ts, cliMs: sighting.seenAtMs - ts };
+  const hopMs = (heardAt.get(requestId) ?? Number.NaN) - ts;
+  ctx.progress(
+    `row 1: ${name}: card ${cardAtMs - ts} ms (event at the bot ${hopMs} ms), CLI poller ${sighting.seenAtMs - ts} ms after ts`,
+  );
+  return { botMs: cardAtMs - ts, hopMs, cliMs: sighting.seenAtMs - ts };
 }
 
 export async function runPairingLatency(ctx: BenchContext): Promise<Measurement[]> {
   const gw = await ctx.realGateway();
   const bench = await startBenchBot({ url: gw.url, token: gw.token }, { slack: { nowMs: Date.now } });
   const poller = startCliPoller(gw);
+  // When the bot's gateway socket delivered each request's event: the part of the latency that is the gateway's.
+  const heardAt = new Map<string, number>();
+  bench.bot.gateways.get('default')?.client.on('node.pair.requested', (payload) => {
+    const requestId = (payload as { requestId?: unknown }).requestId;
+    if (typeof requestId === 'string' && !heardAt.has(requestId)) heardAt.set(requestId, Date.now());
+  });
   const botMs: number[] = [];
+  const hopMs: number[] = [];
   const cliMs: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       const hosts: NodeHost[] = [];
       try {
         for (let i = 0; i < NODE_HOSTS; i += 1) {
-          const sample = await pairOne(ctx, gw, bench, poller, hosts, `${round + 1}.${i + 1}`);
+          const sample = await pairOne(ctx, gw, bench, poller, hosts, `${round + 1}.${i + 1}`, heardAt);
           botMs.push(sample.botMs);
+          hopMs.push(sample.hopMs);
           cliMs.push(sample.cliMs);
         }
       } finally {
@@ -122,6 +134,13 @@ export async function runPairingLatency(ctx: BenchContext): Promise<Measurement[
       text: 'p50 ≤ 15 ms (issue 15), p99 ≤ 200 ms',
       pass: s.median <= 15 && s.p99 <= 200,
     })),
+    measure(ROW, 'of which the gateway: request ts → its event at the bot', 'ms', hopMs),
+    measure(
+      ROW,
+      "of which the bot: event → card posted (each sample's difference)",
+      'ms',
+      botMs.map((ms, i) => ms - (hopMs[i] ?? Number.NaN)),
+    ),
     measure(ROW, 'CLI poller (`nodes pending` back-to-back): ts → first listing', 'ms', cliMs, undefined, pollNote),
     measure(ROW, 'CLI poller median ÷ bot median', '×', [median(cliMs) / median(botMs)]),
   ];

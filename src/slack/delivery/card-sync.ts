@@ -24,6 +24,8 @@ export interface CardSyncOptions {
   coalesceThreshold?: number;
   /** Asks the loop for another pass right after this one (the rest of a partly adopted batch). */
   again: () => void;
+  /** Asks the loop for a pass in `ms` (a card held back for a moment after a single card). */
+  later: (ms: number) => void;
   nowMs?: () => number;
 }
 
@@ -36,6 +38,12 @@ const BURST_WINDOW_MS = 10_000;
  * may stay under it. (Requests decided one by one as they come are no burst.)
  */
 const SINGLES_WINDOW_MS = 1_000;
+/**
+ * The first card of a quiet channel goes out at once; the next ones within this time of a single card wait until it
+ * has passed: a burst in the making becomes a digest then, instead of spending Slack's posts (about one per second per
+ * channel) one card at a time.
+ */
+const SINGLE_HOLD_MS = 100;
 
 /** A single card posted within {@link SINGLES_WINDOW_MS}: whose it is, where it is, and when it was posted. */
 interface RecentSingle {
@@ -101,6 +109,11 @@ export class CardSync implements DeliverySource {
         const location = await this.post(channel, chunk, renderPairingDigest(chunk, this.context()));
         if (location) this.openDigests.set(channel, { location, postedAtMs: this.nowMs() });
       }
+      return;
+    }
+    const latest = singles.at(-1);
+    if (latest !== undefined && now - latest.atMs < SINGLE_HOLD_MS) {
+      this.options.later(latest.atMs + SINGLE_HOLD_MS - now);
       return;
     }
     for (const record of rest) {

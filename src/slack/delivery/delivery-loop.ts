@@ -30,6 +30,8 @@ export class DeliveryLoop {
   private readonly nowMs: () => number;
   /** The retry after a failure, while it waits out its delay. */
   private timer: NodeJS.Timeout | undefined;
+  /** A pass asked for later (scheduleIn). */
+  private laterTimer: NodeJS.Timeout | undefined;
   /** A pass asked for on an idle loop: it starts on the next turn of the event loop. */
   private due: NodeJS.Immediate | undefined;
   private running: Promise<void> | undefined;
@@ -94,12 +96,25 @@ export class DeliveryLoop {
   async stop(timeoutMs = 5_000): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.laterTimer);
+    this.laterTimer = undefined;
     clearImmediate(this.due);
     this.due = undefined;
     const flushed = this.running ? this.running.then(() => this.sync()) : this.sync();
     this.stopped = true;
     await Promise.race([flushed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     clearTimeout(this.timer);
+  }
+
+  /** Asks for a pass in `ms` (the earliest of several such asks wins). */
+  scheduleIn(ms: number): void {
+    if (this.stopped || this.laterTimer) return;
+    this.laterTimer = setTimeout(() => {
+      this.laterTimer = undefined;
+      // Already a turn of its own: the pass starts now (during a backoff, sync leaves it to the retry).
+      void this.sync();
+    }, ms);
+    this.laterTimer.unref();
   }
 
   /** A source found more work during its pass (e.g. what remains of a digest): run again right after. */

@@ -77,6 +77,7 @@ function setup() {
         log,
         context: () => ({ nowMs: Date.now(), deciders: { approvers: 1, admins: 1 }, policy }),
         again: () => loop.requestAnotherPass(),
+        later: (ms) => loop.scheduleIn(ms),
         nowMs: () => Date.now(),
       }),
     ],
@@ -150,6 +151,37 @@ describe('DeliveryLoop', () => {
     await arrive(6);
     await vi.advanceTimersByTimeAsync(0);
     expect(slack.posts.at(-1)?.requests).toEqual(['default:node:req-6']);
+  });
+
+  it('holds a card that follows a single card closely for a moment: a burst in the making becomes one digest', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { slack, arrive } = setup();
+    await arrive(1);
+    await vi.advanceTimersByTimeAsync(0);
+    // 5 ms later, one more: three in a row would still be cards, but it waits out the 100 ms after the first card.
+    await vi.advanceTimersByTimeAsync(5);
+    await arrive(2);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(slack.posts).toHaveLength(1);
+    for (let n = 3; n <= 6; n += 1) await arrive(n);
+    await vi.advanceTimersByTimeAsync(94);
+    expect(slack.posts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    // The hold is over and it is a burst: the first card became the digest of all six, with no second post.
+    expect(slack.posts).toHaveLength(1);
+    expect(slack.updates.at(-1)?.text).toMatch(/^6 pairing requests: node-1, /);
+  });
+
+  it('posts a request that follows a single card alone once the moment has passed', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { slack, arrive } = setup();
+    await arrive(1);
+    await vi.advanceTimersByTimeAsync(0);
+    await arrive(2);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(slack.posts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(slack.posts.map((p) => p.requests)).toEqual([['default:node:req-1'], ['default:node:req-2']]);
   });
 
   it('leaves a single card that was decided alone: it does not become a digest', async () => {
