@@ -70,8 +70,41 @@ export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 's
 /** Who resolved a request: a Slack user of ours, or something outside Slack (CLI, Control UI, auto-approval). */
 /** Exec requests also say which decision was taken and, outside Slack, the resolver the gateway named. */
 export type Resolver =
-  | { readonly via: 'slack'; readonly userId: string; readonly decision?: ExecDecision | undefined }
+  | {
+      readonly via: 'slack';
+      readonly userId: string;
+      readonly decision?: ExecDecision | undefined;
+      /** Why, when OPENCLAW_REQUIRE_REASON asked for it (untrusted text from the decider). */
+      readonly reason?: string | undefined;
+    }
   | { readonly via: 'outside'; readonly decision?: ExecDecision | undefined; readonly name?: string | undefined };
+
+/** Two-person rule: the first approval of a pending request, recorded and not sent to the gateway. */
+export interface FirstApproval {
+  readonly userId: string;
+  /** The surface it approved: a request that changed since starts over. */
+  readonly fingerprint: string;
+  readonly atMs: number;
+  readonly reason?: string | undefined;
+}
+
+/** How an approval ended after it was given: revoked by an admin (Revoke, `/openclaw remove`), or its time ran out. */
+export interface ApprovalEnd {
+  readonly how: 'revoked' | 'expired';
+  /** Who revoked it (absent when the time ran out). */
+  readonly userId?: string | undefined;
+  readonly atMs: number;
+}
+
+/** What the approval workflow (issue 16) adds to a request: all of it optional, none of it by default. */
+export interface ApprovalState {
+  readonly first?: FirstApproval | undefined;
+  /** Time-bound approval: when the bot removes the node (bot clock); absent: permanent. */
+  readonly untilMs?: number | undefined;
+  /** The last change of the time (extended, made permanent), by whom. */
+  readonly timeChangedBy?: string | undefined;
+  readonly ended?: ApprovalEnd | undefined;
+}
 
 /** The bot's lasting record of one request and its card. */
 export interface RequestRecord {
@@ -95,6 +128,8 @@ export interface RequestRecord {
   readonly postAttemptAtMs: number | undefined;
   /** Reminders posted under the card so far (OPENCLAW_REMIND_AFTER_MS; at most three). */
   readonly reminders?: number | undefined;
+  /** Two-person approval, time limit and how the approval ended (absent: none of these apply). */
+  readonly approval?: ApprovalState | undefined;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }

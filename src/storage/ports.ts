@@ -6,6 +6,8 @@ import type { AuditEntry, AuditOutcome } from '../audit/audit-entry.js';
 import type { DecisionFailure } from '../pairing/decision-failure.js';
 import type {
   AnyDecision,
+  ApprovalEnd,
+  ApprovalState,
   PairingRequest,
   RequestKind,
   RequestRecord,
@@ -33,7 +35,7 @@ export interface CardLocation {
 export interface RequestStore {
   /** Inserts a newly seen pending request; false when it is already known (a request is posted once, ever). */
   insertPending(gateway: string, request: PairingRequest, fingerprint: string, nowMs: number): Promise<boolean>;
-  /** Replaces the body of a still-pending record and queues its card. */
+  /** Replaces the body of a still-pending record and queues its card; a first approval of the old surface is dropped. */
   updateRequest(key: RequestKey, request: PairingRequest, fingerprint: string, nowMs: number): Promise<void>;
   get(key: RequestKey): Promise<RequestRecord | undefined>;
   /** Records with this request id, on any gateway (or only `gateway`). */
@@ -42,8 +44,26 @@ export interface RequestStore {
   listByStatus(status: RequestStatus, gateway?: string): Promise<RequestRecord[]>;
   /** Records shown by one Slack message (a card or a digest). */
   listByCard(location: CardLocation): Promise<RequestRecord[]>;
-  /** Moves a pending record to a final status; false when it was not pending any more. */
-  resolve(key: RequestKey, status: RequestStatus, by: Resolver | undefined, nowMs: number): Promise<boolean>;
+  /**
+   * Moves a pending record to a final status; false when it was not pending any more. `untilMs` makes an approval
+   * time-bound (kept with the first approval of a two-person decision, if any).
+   */
+  resolve(
+    key: RequestKey,
+    status: RequestStatus,
+    by: Resolver | undefined,
+    nowMs: number,
+    untilMs?: number,
+  ): Promise<boolean>;
+  /**
+   * Replaces the approval state (a first approval, its withdrawal, a new time limit) if the record is still at
+   * `seenVersion`, and queues its card; false when it changed meanwhile (read again and decide again).
+   */
+  setApproval(key: RequestKey, approval: ApprovalState, seenVersion: number, nowMs: number): Promise<boolean>;
+  /** Ends an approval (revoked, time up): approved → removed, with how; false when it was not approved any more. */
+  endApproval(key: RequestKey, end: ApprovalEnd, nowMs: number): Promise<boolean>;
+  /** Approved records whose time limit is at or before `nowMs`, soonest first; only those of `gateways` when given. */
+  listExpired(nowMs: number, gateways?: readonly string[]): Promise<RequestRecord[]>;
   /** Sets (or clears) the failure the card shows, and queues its card. */
   setFailure(key: RequestKey, failure: DecisionFailure | undefined, nowMs: number): Promise<void>;
   /** Queues a card post or update. */
@@ -66,6 +86,8 @@ export interface DecisionClaim extends RequestKey {
   readonly userId: string;
   readonly fingerprint: string;
   readonly claimedAtMs: number;
+  /** A time-bound approval: how long it lasts from the moment the gateway applies it (absent: permanent). */
+  readonly durationMs?: number | undefined;
 }
 
 /** Decision claims: at most one per request, atomically. */

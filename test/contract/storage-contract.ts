@@ -13,7 +13,7 @@ export interface StorageFactory {
   reopen?: (storage: Storage) => Promise<Storage>;
 }
 
-function request(requestId: string, overrides: Partial<PairingRequest> = {}): PairingRequest {
+export function request(requestId: string, overrides: Partial<PairingRequest> = {}): PairingRequest {
   return {
     kind: 'node',
     requestId,
@@ -38,7 +38,7 @@ function request(requestId: string, overrides: Partial<PairingRequest> = {}): Pa
   };
 }
 
-const key = (requestId: string, gateway = 'default'): RequestKey => ({ gateway, kind: 'node', requestId });
+export const key = (requestId: string, gateway = 'default'): RequestKey => ({ gateway, kind: 'node', requestId });
 
 const identity = (deviceId: string): StoredIdentity => ({
   version: 1,

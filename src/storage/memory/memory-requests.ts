@@ -1,5 +1,12 @@
 import type { DecisionFailure } from '../../pairing/decision-failure.js';
-import type { PairingRequest, RequestRecord, RequestStatus, Resolver } from '../../pairing/types.js';
+import type {
+  ApprovalEnd,
+  ApprovalState,
+  PairingRequest,
+  RequestRecord,
+  RequestStatus,
+  Resolver,
+} from '../../pairing/types.js';
 import { type CardLocation, keyString, type RequestKey, type RequestStore } from '../ports.js';
 
 interface Row extends RequestRecord {
@@ -63,6 +70,7 @@ export class MemoryRequestStore implements RequestStore {
     if (row?.status !== 'pending') return;
     row.request = structuredClone(request);
     row.fingerprint = fingerprint;
+    row.approval = undefined;
     row.updatedAtMs = nowMs;
     this.bump(row);
   }
@@ -84,12 +92,48 @@ export class MemoryRequestStore implements RequestStore {
     return this.select((r) => r.channel === location.channel && r.ts === location.ts);
   }
 
-  async resolve(key: RequestKey, status: RequestStatus, by: Resolver | undefined, nowMs: number): Promise<boolean> {
+  async resolve(
+    key: RequestKey,
+    status: RequestStatus,
+    by: Resolver | undefined,
+    nowMs: number,
+    untilMs?: number,
+  ): Promise<boolean> {
     const row = this.row(key);
     if (row?.status !== 'pending') return false;
     Object.assign(row, { status, resolvedBy: by, resolvedAtMs: nowMs, lastFailure: undefined, updatedAtMs: nowMs });
+    if (untilMs !== undefined) row.approval = { ...row.approval, untilMs };
     this.bump(row);
     return true;
+  }
+
+  async setApproval(key: RequestKey, approval: ApprovalState, seenVersion: number, nowMs: number): Promise<boolean> {
+    const row = this.row(key);
+    if (row?.version !== seenVersion) return false;
+    row.approval = structuredClone(approval);
+    row.updatedAtMs = nowMs;
+    this.bump(row);
+    return true;
+  }
+
+  async endApproval(key: RequestKey, end: ApprovalEnd, nowMs: number): Promise<boolean> {
+    const row = this.row(key);
+    if (row?.status !== 'approved') return false;
+    row.status = 'removed';
+    row.approval = { ...row.approval, untilMs: undefined, ended: structuredClone(end) };
+    row.updatedAtMs = nowMs;
+    this.bump(row);
+    return true;
+  }
+
+  async listExpired(nowMs: number, gateways?: readonly string[]): Promise<RequestRecord[]> {
+    return this.select(
+      (r) =>
+        r.status === 'approved' &&
+        r.approval?.untilMs !== undefined &&
+        r.approval.untilMs <= nowMs &&
+        (gateways === undefined || gateways.includes(r.gateway)),
+    ).sort((a, b) => (a.approval?.untilMs ?? 0) - (b.approval?.untilMs ?? 0));
   }
 
   async setFailure(key: RequestKey, failure: DecisionFailure | undefined, nowMs: number): Promise<void> {

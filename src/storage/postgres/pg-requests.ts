@@ -1,5 +1,14 @@
 import type { DecisionFailure } from '../../pairing/decision-failure.js';
-import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from '../../pairing/types.js';
+import type {
+  ApprovalEnd,
+  ApprovalState,
+  PairingRequest,
+  RequestKind,
+  RequestRecord,
+  RequestStatus,
+  Resolver,
+} from '../../pairing/types.js';
+import { approvalJson, readApproval } from '../approval-columns.js';
 import type { CardLocation, Lease, RequestKey, RequestStore } from '../ports.js';
 import { num, type PgDatabase } from './pg-database.js';
 
@@ -18,6 +27,8 @@ interface RequestRow {
   version: number;
   post_attempt_ms: string | null;
   reminders: number | null;
+  approval: object | null;
+  expires_at_ms: string | null;
   created_at_ms: string;
   updated_at_ms: string;
 }
@@ -37,6 +48,7 @@ const toRecord = (row: RequestRow): RequestRecord => ({
   version: row.version,
   postAttemptAtMs: num(row.post_attempt_ms),
   reminders: row.reminders ?? 0,
+  approval: readApproval(row.approval, num(row.expires_at_ms)),
   createdAtMs: Number(row.created_at_ms),
   updatedAtMs: Number(row.updated_at_ms),
 });
@@ -71,8 +83,8 @@ export class PgRequestStore implements RequestStore {
 
   async updateRequest(key: RequestKey, request: PairingRequest, fingerprint: string, nowMs: number): Promise<void> {
     await this.write(
-      `UPDATE requests SET request = $4, fingerprint = $5, dirty = true, version = version + 1, updated_at_ms = $6
-       WHERE ${KEY} AND status = 'pending'`,
+      `UPDATE requests SET request = $4, fingerprint = $5, approval = NULL, expires_at_ms = NULL, dirty = true,
+       version = version + 1, updated_at_ms = $6 WHERE ${KEY} AND status = 'pending'`,
       [...keyArgs(key), JSON.stringify(request), fingerprint, nowMs],
     );
   }
@@ -97,13 +109,49 @@ export class PgRequestStore implements RequestStore {
     return this.all(`SELECT * FROM requests WHERE channel = $1 AND ts = $2 ${ORDER}`, [location.channel, location.ts]);
   }
 
-  async resolve(key: RequestKey, status: RequestStatus, by: Resolver | undefined, nowMs: number): Promise<boolean> {
+  async resolve(
+    key: RequestKey,
+    status: RequestStatus,
+    by: Resolver | undefined,
+    nowMs: number,
+    untilMs?: number,
+  ): Promise<boolean> {
     const rows = await this.write(
-      `UPDATE requests SET status = $4, resolved_by = $5, resolved_at_ms = $6, last_failure = NULL, dirty = true,
-       version = version + 1, updated_at_ms = $6 WHERE ${KEY} AND status = 'pending' RETURNING 1`,
-      [...keyArgs(key), status, by ? JSON.stringify(by) : null, nowMs],
+      `UPDATE requests SET status = $4, resolved_by = $5, resolved_at_ms = $6, last_failure = NULL, expires_at_ms = $7,
+       dirty = true, version = version + 1, updated_at_ms = $6 WHERE ${KEY} AND status = 'pending' RETURNING 1`,
+      [...keyArgs(key), status, by ? JSON.stringify(by) : null, nowMs, untilMs ?? null],
     );
     return rows.length === 1;
+  }
+
+  async setApproval(key: RequestKey, approval: ApprovalState, seenVersion: number, nowMs: number): Promise<boolean> {
+    const rows = await this.write(
+      `UPDATE requests SET approval = $4, expires_at_ms = $5, dirty = true, version = version + 1, updated_at_ms = $6
+       WHERE ${KEY} AND version = $7 RETURNING 1`,
+      [...keyArgs(key), approvalJson(approval), approval.untilMs ?? null, nowMs, seenVersion],
+    );
+    return rows.length === 1;
+  }
+
+  async endApproval(key: RequestKey, end: ApprovalEnd, nowMs: number): Promise<boolean> {
+    // One statement: the state is merged in SQL, so a concurrent change cannot be lost.
+    const rows = await this.write(
+      `UPDATE requests SET status = 'removed', approval = COALESCE(approval, '{}'::jsonb) || jsonb_build_object('ended', $4::jsonb),
+       expires_at_ms = NULL, dirty = true, version = version + 1, updated_at_ms = $5
+       WHERE ${KEY} AND status = 'approved' RETURNING 1`,
+      [...keyArgs(key), JSON.stringify(end), nowMs],
+    );
+    return rows.length === 1;
+  }
+
+  async listExpired(nowMs: number, gateways?: readonly string[]): Promise<RequestRecord[]> {
+    const due = "status = 'approved' AND expires_at_ms IS NOT NULL AND expires_at_ms <= $1";
+    return gateways === undefined
+      ? this.all(`SELECT * FROM requests WHERE ${due} ORDER BY expires_at_ms`, [nowMs])
+      : this.all(`SELECT * FROM requests WHERE ${due} AND gateway = ANY($2::text[]) ORDER BY expires_at_ms`, [
+          nowMs,
+          gateways,
+        ]);
   }
 
   async setFailure(key: RequestKey, failure: DecisionFailure | undefined, nowMs: number): Promise<void> {

@@ -73,6 +73,16 @@ CREATE TABLE node_alerts (
 CREATE INDEX node_alerts_open ON node_alerts (gateway, closed_at_ms);
 `,
   },
+  {
+    version: 3,
+    name: 'approval workflow (two-person rule, time-bound approvals, revoke)',
+    sql: `
+ALTER TABLE requests ADD COLUMN approval jsonb;
+ALTER TABLE requests ADD COLUMN expires_at_ms bigint;
+ALTER TABLE claims ADD COLUMN duration_ms bigint;
+CREATE INDEX requests_expiry ON requests (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
+`,
+  },
 ];
 
 /** The schema version this release writes. */

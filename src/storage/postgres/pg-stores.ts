@@ -23,6 +23,7 @@ interface ClaimRow {
   user_id: string;
   fingerprint: string;
   claimed_at_ms: string;
+  duration_ms: string | null;
 }
 
 const toClaim = (row: ClaimRow): DecisionClaim => ({
@@ -33,6 +34,7 @@ const toClaim = (row: ClaimRow): DecisionClaim => ({
   userId: row.user_id,
   fingerprint: row.fingerprint,
   claimedAtMs: Number(row.claimed_at_ms),
+  ...(row.duration_ms === null ? {} : { durationMs: Number(row.duration_ms) }),
 });
 
 const KEY = 'gateway = $1 AND kind = $2 AND request_id = $3';
@@ -45,8 +47,8 @@ export class PgClaims implements ClaimStore {
     // Two statements: a claim released between the insert and the read is simply claimed again.
     for (;;) {
       const inserted = await this.db.query(
-        `INSERT INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
+        `INSERT INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1`,
         [
           claim.gateway,
           claim.kind,
@@ -55,6 +57,7 @@ export class PgClaims implements ClaimStore {
           claim.userId,
           claim.fingerprint,
           claim.claimedAtMs,
+          claim.durationMs ?? null,
         ],
       );
       if (inserted.length === 1) return { ok: true };

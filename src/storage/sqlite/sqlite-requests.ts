@@ -1,6 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { DecisionFailure } from '../../pairing/decision-failure.js';
-import type { PairingRequest, RequestKind, RequestRecord, RequestStatus, Resolver } from '../../pairing/types.js';
+import type {
+  ApprovalEnd,
+  ApprovalState,
+  PairingRequest,
+  RequestKind,
+  RequestRecord,
+  RequestStatus,
+  Resolver,
+} from '../../pairing/types.js';
+import { approvalJson, readApproval } from '../approval-columns.js';
 import type { CardLocation, RequestKey, RequestStore } from '../ports.js';
 
 interface RequestRow {
@@ -18,6 +27,8 @@ interface RequestRow {
   version: number;
   post_attempt_ms: number | null;
   reminders: number | null;
+  approval_json: string | null;
+  expires_at_ms: number | null;
   created_at_ms: number;
   updated_at_ms: number;
 }
@@ -50,6 +61,7 @@ const toRecord = (row: RequestRow): RequestRecord => ({
   version: row.version,
   postAttemptAtMs: row.post_attempt_ms ?? undefined,
   reminders: row.reminders ?? 0,
+  approval: readApproval(row.approval_json, row.expires_at_ms ?? undefined),
   createdAtMs: row.created_at_ms,
   updatedAtMs: row.updated_at_ms,
 });
@@ -88,8 +100,8 @@ export class SqliteRequestStore implements RequestStore {
   async updateRequest(key: RequestKey, request: PairingRequest, fingerprint: string, nowMs: number): Promise<void> {
     this.db
       .prepare(
-        `UPDATE requests SET request_json = ?, fingerprint = ?, dirty = 1, version = version + 1, updated_at_ms = ?
-         WHERE ${KEY} AND status = 'pending'`,
+        `UPDATE requests SET request_json = ?, fingerprint = ?, approval_json = NULL, expires_at_ms = NULL, dirty = 1,
+         version = version + 1, updated_at_ms = ? WHERE ${KEY} AND status = 'pending'`,
       )
       .run(JSON.stringify(request), fingerprint, nowMs, ...keyArgs(key));
   }
@@ -115,14 +127,61 @@ export class SqliteRequestStore implements RequestStore {
     return this.all(`SELECT * FROM requests WHERE channel = ? AND ts = ? ${ORDER}`, location.channel, location.ts);
   }
 
-  async resolve(key: RequestKey, status: RequestStatus, by: Resolver | undefined, nowMs: number): Promise<boolean> {
+  async resolve(
+    key: RequestKey,
+    status: RequestStatus,
+    by: Resolver | undefined,
+    nowMs: number,
+    untilMs?: number,
+  ): Promise<boolean> {
     const result = this.db
       .prepare(
-        `UPDATE requests SET status = ?, resolved_by = ?, resolved_at_ms = ?, last_error = NULL, dirty = 1,
-         version = version + 1, updated_at_ms = ? WHERE ${KEY} AND status = 'pending'`,
+        `UPDATE requests SET status = ?, resolved_by = ?, resolved_at_ms = ?, last_error = NULL, expires_at_ms = ?,
+         dirty = 1, version = version + 1, updated_at_ms = ? WHERE ${KEY} AND status = 'pending'`,
       )
-      .run(status, by ? JSON.stringify(by) : null, nowMs, nowMs, ...keyArgs(key));
+      .run(status, by ? JSON.stringify(by) : null, nowMs, untilMs ?? null, nowMs, ...keyArgs(key));
     return result.changes === 1;
+  }
+
+  async setApproval(key: RequestKey, approval: ApprovalState, seenVersion: number, nowMs: number): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE requests SET approval_json = ?, expires_at_ms = ?, dirty = 1, version = version + 1, updated_at_ms = ?
+         WHERE ${KEY} AND version = ?`,
+      )
+      .run(approvalJson(approval), approval.untilMs ?? null, nowMs, ...keyArgs(key), seenVersion);
+    return result.changes === 1;
+  }
+
+  async endApproval(key: RequestKey, end: ApprovalEnd, nowMs: number): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const row = this.db.prepare(`SELECT * FROM requests WHERE ${KEY}`).get(...keyArgs(key)) as
+          | RequestRow
+          | undefined;
+        if (row?.status !== 'approved') return false;
+        const approval = { ...toRecord(row).approval, ended: end };
+        this.db
+          .prepare(
+            `UPDATE requests SET status = 'removed', approval_json = ?, expires_at_ms = NULL, dirty = 1,
+           version = version + 1, updated_at_ms = ? WHERE ${KEY}`,
+          )
+          .run(approvalJson(approval), nowMs, ...keyArgs(key));
+        return true;
+      })
+      .immediate();
+  }
+
+  async listExpired(nowMs: number, gateways?: readonly string[]): Promise<RequestRecord[]> {
+    const due = "status = 'approved' AND expires_at_ms IS NOT NULL AND expires_at_ms <= ?";
+    if (gateways === undefined) return this.all(`SELECT * FROM requests WHERE ${due} ORDER BY expires_at_ms`, nowMs);
+    if (gateways.length === 0) return [];
+    const marks = gateways.map(() => '?').join(', ');
+    return this.all(
+      `SELECT * FROM requests WHERE ${due} AND gateway IN (${marks}) ORDER BY expires_at_ms`,
+      nowMs,
+      ...gateways,
+    );
   }
 
   async setFailure(key: RequestKey, failure: DecisionFailure | undefined, nowMs: number): Promise<void> {

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 
 /** The schema this release writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLES_V2 = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -98,6 +98,11 @@ export function migrate(db: Database.Database): void {
     else if (version < 2) db.exec(TABLES_V2);
     db.exec(TABLES_V3);
     addColumnIfMissing(db, 'requests', 'reminders', 'INTEGER NOT NULL DEFAULT 0');
+    // Version 4: the approval workflow (two-person rule, time-bound approvals, revoke).
+    addColumnIfMissing(db, 'requests', 'approval_json', 'TEXT');
+    addColumnIfMissing(db, 'requests', 'expires_at_ms', 'INTEGER');
+    addColumnIfMissing(db, 'claims', 'duration_ms', 'INTEGER');
+    db.exec('CREATE INDEX IF NOT EXISTS requests_expiry ON requests (expires_at_ms) WHERE expires_at_ms IS NOT NULL');
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

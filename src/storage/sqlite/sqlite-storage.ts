@@ -40,6 +40,7 @@ interface ClaimRow {
   user_id: string;
   fingerprint: string;
   claimed_at_ms: number;
+  duration_ms: number | null;
 }
 
 const toClaim = (row: ClaimRow): DecisionClaim => ({
@@ -50,6 +51,7 @@ const toClaim = (row: ClaimRow): DecisionClaim => ({
   userId: row.user_id,
   fingerprint: row.fingerprint,
   claimedAtMs: row.claimed_at_ms,
+  ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
 });
 
 const KEY = 'gateway = ? AND kind = ? AND request_id = ?';
@@ -60,7 +62,7 @@ class SqliteClaims implements ClaimStore {
   async claim(claim: DecisionClaim): Promise<{ ok: true } | { ok: false; existing: DecisionClaim }> {
     const result = this.db
       .prepare(
-        'INSERT OR IGNORE INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         claim.gateway,
@@ -70,6 +72,7 @@ class SqliteClaims implements ClaimStore {
         claim.userId,
         claim.fingerprint,
         claim.claimedAtMs,
+        claim.durationMs ?? null,
       );
     if (result.changes === 1) return { ok: true };
     const row = this.db.prepare(`SELECT * FROM claims WHERE ${KEY}`).get(claim.gateway, claim.kind, claim.requestId);

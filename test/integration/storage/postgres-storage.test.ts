@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { openPostgresStorage, type PostgresStorage } from '../../../src/storage/postgres/postgres-storage.js';
+import { describeApprovalContract } from '../../contract/approval-contract.js';
 import { describeLeaseContract } from '../../contract/lease-contract.js';
 import { describeStorageContract } from '../../contract/storage-contract.js';
 import { createTestDatabase } from '../../support/test-database.js';
@@ -20,3 +21,5 @@ describeStorageContract('postgres', {
 });
 
 describeLeaseContract('postgres', { create });
+
+describeApprovalContract('postgres', { create });

@@ -5,21 +5,56 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../src/storage/ports.js';
 import { openSqliteStorage } from '../../../src/storage/sqlite/sqlite-storage.js';
-import { describeStorageContract } from '../../contract/storage-contract.js';
+import { describeApprovalContract } from '../../contract/approval-contract.js';
+import { request as contractRequest, describeStorageContract } from '../../contract/storage-contract.js';
 
 const dirs = new Map<Storage, string>();
 afterAll(() => {
   for (const dir of dirs.values()) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describeStorageContract('sqlite', {
+const sqliteFactory = {
   create: async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocso-sqlite-'));
     const storage = openSqliteStorage(dir);
     dirs.set(storage, dir);
     return storage;
   },
-  reopen: async (storage) => openSqliteStorage(dirs.get(storage) ?? ''),
+  reopen: async (storage: Storage) => openSqliteStorage(dirs.get(storage) ?? ''),
+};
+
+describeStorageContract('sqlite', sqliteFactory);
+
+describeApprovalContract('sqlite', sqliteFactory);
+
+describe('state.db of the previous release (schema 3)', () => {
+  it('gains the approval columns in place and keeps its requests', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocso-sqlite-v3-'));
+    try {
+      const first = openSqliteStorage(dir);
+      const request = contractRequest('kept');
+      await first.requests.insertPending('default', request, 'fp', 1);
+      await first.close();
+      const db = new Database(path.join(dir, 'state.db'));
+      db.exec('DROP INDEX requests_expiry; ALTER TABLE requests DROP COLUMN approval_json;');
+      db.exec('ALTER TABLE requests DROP COLUMN expires_at_ms;');
+      db.pragma('user_version = 3');
+      db.close();
+      const upgraded = openSqliteStorage(dir);
+      try {
+        const key = { gateway: 'default', kind: 'node' as const, requestId: 'kept' };
+        const kept = await upgraded.requests.get(key);
+        expect(kept?.request.displayName).toBe('name-kept');
+        expect(kept?.approval).toBeUndefined();
+        expect(await upgraded.requests.resolve(key, 'approved', { via: 'slack', userId: 'UA' }, 2, 50)).toBe(true);
+        expect((await upgraded.requests.listExpired(60)).map((r) => r.requestId)).toEqual(['kept']);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('state.db of the previous release (schema 2)', () => {
@@ -53,7 +88,7 @@ describe('state.db of the previous release (schema 2)', () => {
         await upgraded.close();
       }
       const check = new Database(path.join(dir, 'state.db'));
-      expect(check.pragma('user_version', { simple: true })).toBe(3);
+      expect(check.pragma('user_version', { simple: true })).toBe(4);
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
