@@ -43,6 +43,8 @@ export interface BotOptions {
   pollEveryMs?: number;
   nowMs?: () => number;
   reconcileIntervalMs?: number;
+  /** How often time-bound approvals are checked for their end (default 5 s). */
+  expiryCheckMs?: number;
   supersedeGraceMs?: number;
 }
 
@@ -159,6 +161,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         supersedeGraceMs: options.supersedeGraceMs,
         exec: config.exec.enabled ? { approvers: config.exec.approvers } : undefined,
         remindAfterMs: config.fleet.remindAfterMs,
+        approvalDurationsMs: config.workflow.durationsMs,
+        expiryCheckMs: options.expiryCheckMs,
         nodeAlerts: config.fleet.nodeAlerts
           ? {
               offlineAfterMs: config.fleet.offlineAfterMs,
@@ -182,6 +186,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     policy,
     nowMs: nowMs(),
     gatewayLabel: (id) => gateways.label(id),
+    durationsMs: config.workflow.durationsMs,
   });
 
   const coordinator = createCoordinator(coordination, {

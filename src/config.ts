@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod/v4';
 import { type GatewayConfig, gatewayVariables, parseGatewayList } from './config/gateways.js';
+import { durations, ruleScope, type WorkflowConfig } from './config/workflow.js';
 import { ConfigError } from './errors.js';
 
 export type { GatewayConfig } from './config/gateways.js';
@@ -108,6 +109,9 @@ const schema = z.object({
     .int('must be a whole number of milliseconds')
     .refine((v) => v === 0 || v >= 1_000, 'must be 0 (off) or at least 1000 (1 s)')
     .default(1_800_000),
+  OPENCLAW_REQUIRE_REASON: ruleScope('every request'),
+  OPENCLAW_TWO_PERSON: ruleScope('every request'),
+  OPENCLAW_APPROVAL_DURATIONS: durations,
   OPENCLAW_EXEC_APPROVALS: bool,
   OPENCLAW_EXEC_APPROVERS: list('use Slack user ids (U…/W…) or user group ids (S…)', SLACK_PRINCIPAL),
   OPENCLAW_EXEC_CHANNEL: z
@@ -225,6 +229,8 @@ export interface Config {
     /** OPENCLAW_REMIND_AFTER_MS (0: off). */
     readonly remindAfterMs: number;
   };
+  /** Reasons, two-person rule, time-bound approvals (OPENCLAW_REQUIRE_REASON, _TWO_PERSON, _APPROVAL_DURATIONS). */
+  readonly workflow: WorkflowConfig;
   /** Exec approvals in Slack (OPENCLAW_EXEC_*): off by default. */
   readonly exec: {
     /** OPENCLAW_EXEC_APPROVALS: open an approvals session per gateway (the gateway then waits for Slack). */
@@ -332,6 +338,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alertChannel: e.OPENCLAW_ALERT_CHANNEL,
       diskPercent: e.OPENCLAW_DISK_ALERT_PERCENT,
       remindAfterMs: e.OPENCLAW_REMIND_AFTER_MS,
+    },
+    workflow: {
+      requireReason: e.OPENCLAW_REQUIRE_REASON,
+      twoPerson: e.OPENCLAW_TWO_PERSON,
+      durationsMs: e.OPENCLAW_APPROVAL_DURATIONS,
     },
     exec: {
       enabled: e.OPENCLAW_EXEC_APPROVALS,

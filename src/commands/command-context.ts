@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { WorkflowConfig } from '../config/workflow.js';
 import type { MembershipCheck } from '../pairing/ports.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
 import type { GatewayRuntime, Gateways } from '../runtime/gateways.js';
@@ -14,7 +15,7 @@ import { renderError } from './render/render-error.js';
 /** Everything a slash command may touch. */
 export interface CommandDeps {
   gateways: Gateways;
-  storage: Pick<Storage, 'requests' | 'confirmations' | 'audit' | 'alerts'>;
+  storage: Pick<Storage, 'requests' | 'confirmations' | 'audit' | 'alerts' | 'outbox'>;
   audit: AuditLog;
   isMember: MembershipCheck;
   access: {
@@ -26,6 +27,8 @@ export interface CommandDeps {
   };
   /** Exec approvals: on or off, and who may decide them (OPENCLAW_EXEC_APPROVERS, default the admins). */
   exec: { readonly enabled: boolean; readonly approvers: readonly string[] };
+  /** Reasons, two-person rule, approval times (OPENCLAW_REQUIRE_REASON, _TWO_PERSON, _APPROVAL_DURATIONS). */
+  workflow: WorkflowConfig;
   /** Command risk: harmless list, OPENCLAW_ORDINARY_COMMANDS, OPENCLAW_ALLOW_SYSTEM_RUN. */
   policy: CommandPolicy;
   /** What pairing cards need to render (deciders, policy, clock, gateway names). */

@@ -14,6 +14,8 @@ export interface GateInput extends RequestKey {
   readonly fingerprint: string;
   readonly userId: string;
   readonly decision: AnyDecision;
+  readonly durationMs?: number | undefined;
+  readonly reason?: string | undefined;
 }
 
 export interface GateSteps {
@@ -66,6 +68,8 @@ export async function passGate(
     userId: input.userId,
     fingerprint: input.fingerprint,
     claimedAtMs: steps.nowMs(),
+    ...(input.durationMs === undefined ? {} : { durationMs: input.durationMs }),
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
   };
   const claimed = await storage.claims.claim(claim);
   if (!claimed.ok) {

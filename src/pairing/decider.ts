@@ -22,6 +22,10 @@ export interface DecisionInput extends RequestKey {
   readonly fingerprint: string;
   readonly userId: string;
   readonly decision: 'approve' | 'reject';
+  /** "Approve for …": the approval ends (the node is removed) this long after the gateway applied it. */
+  readonly durationMs?: number | undefined;
+  /** Why (OPENCLAW_REQUIRE_REASON): kept on the card, in the thread reply and in the audit. */
+  readonly reason?: string | undefined;
 }
 
 import type { DecisionResult } from './decision-result.js';
@@ -49,6 +53,8 @@ export interface PairingDeciderOptions {
   /** The install's keyed fingerprint of a request's surface. */
   fingerprint: Fingerprinter;
   log: Logger;
+  /** OPENCLAW_APPROVAL_DURATIONS: the approval times a click may ask for (anything else is refused). */
+  durationsMs?: readonly number[];
   /** True when other processes (replicas) make claims in the same store: only old claims are theirs to finish. */
   claimsShared?: boolean;
   nowMs?: () => number;
@@ -109,10 +115,17 @@ export class PairingDecider {
       storage: this.options.storage,
       accepts: (record) => record.kind !== 'exec',
       authorize: (userId, record) => this.authorize(userId, record.request),
+      refuse: () => (this.offersDuration(input) ? undefined : 'duration-not-offered'),
       audit: (record, outcome, detail) => this.audit(input, record, outcome, detail),
       nowMs: this.nowMs,
     });
     return 'result' in gate ? gate.result : this.execute(gate.claim, gate.record);
+  }
+
+  /** True for a permanent decision, or an approval for a time OPENCLAW_APPROVAL_DURATIONS offers. */
+  private offersDuration(input: DecisionInput): boolean {
+    if (input.durationMs === undefined) return true;
+    return input.decision === 'approve' && (this.options.durationsMs ?? []).includes(input.durationMs);
   }
 
   /**
@@ -243,7 +256,9 @@ export class PairingDecider {
     const { storage } = this.options;
     const now = this.nowMs();
     const status = claim.decision === 'approve' ? 'approved' : 'rejected';
-    await storage.requests.resolve(claim, status, { via: 'slack', userId: claim.userId }, now);
+    const by = { via: 'slack' as const, userId: claim.userId, ...(claim.reason ? { reason: claim.reason } : {}) };
+    const untilMs = status === 'approved' && claim.durationMs ? now + claim.durationMs : undefined;
+    await storage.requests.resolve(claim, status, by, now, untilMs);
     await storage.outbox.enqueue({ kind: 'decision-reply', request: keyOfInput(claim) }, now);
     await storage.claims.release(claim);
     if (intent) await intent.complete('ok');
@@ -334,7 +349,14 @@ export class PairingDecider {
       requestId: input.requestId,
       fingerprint: input.fingerprint,
       params: request
-        ? { caps: request.caps, commands: request.commands, scopes: request.scopes, roles: request.roles }
+        ? {
+            caps: request.caps,
+            commands: request.commands,
+            scopes: request.scopes,
+            roles: request.roles,
+            ...(input.durationMs ? { durationMs: input.durationMs } : {}),
+            ...(input.reason ? { reason: input.reason } : {}),
+          }
         : undefined,
     };
   }

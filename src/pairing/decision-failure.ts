@@ -12,7 +12,9 @@ export type Refusal =
   | 'nobody-configured-exec'
   | 'needs-exec-approver'
   /** The answer is not among the request's allowedDecisions (or the command was too long to show whole). */
-  | 'decision-not-offered';
+  | 'decision-not-offered'
+  /** A time-bound approval whose time OPENCLAW_APPROVAL_DURATIONS does not offer (or a time on a reject). */
+  | 'duration-not-offered';
 
 /** Why the click no longer matches the request. */
 export type ChangeReason = 'outdated-card' | 'surface-changed' | 'not-pending';

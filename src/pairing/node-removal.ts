@@ -72,7 +72,7 @@ export async function endApprovals(
   for (const record of await requests.listByStatus('approved', gatewayId)) {
     if (record.kind !== 'node' || record.request.subjectId !== nodeId) continue;
     if (!(await requests.endApproval(keyOf(record), end, end.atMs))) continue;
-    await outbox.enqueue({ kind: 'decision-reply', request: keyOf(record) }, end.atMs);
+    await outbox.enqueue({ kind: 'decision-reply', request: keyOf(record), ended: true }, end.atMs);
     ended.push(keyOf(record));
   }
   return ended;

@@ -8,6 +8,7 @@ import { NodeAlerts } from '../fleet/node-alerts.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
 import { GatewayClient } from '../gateway/gateway-client.js';
 import { NodeManager } from '../gateway/nodes.js';
+import { ApprovalExpiry } from '../pairing/approval-expiry.js';
 import { type AccessLists, PairingDecider } from '../pairing/decider.js';
 import type { Fingerprinter } from '../pairing/fingerprint.js';
 import { PairingWatcher } from '../pairing/pairing-watcher.js';
@@ -42,6 +43,10 @@ export interface SharedParts {
     | undefined;
   /** OPENCLAW_REMIND_AFTER_MS; 0 or undefined: no reminders. */
   remindAfterMs?: number | undefined;
+  /** OPENCLAW_APPROVAL_DURATIONS in ms (empty or undefined: approvals are permanent). */
+  approvalDurationsMs?: readonly number[] | undefined;
+  /** How often time-bound approvals are checked for their end (default 5 s). */
+  expiryCheckMs?: number | undefined;
   /** Exec approvals (OPENCLAW_EXEC_APPROVALS): who may decide; undefined when they are off. */
   exec?: { readonly approvers: readonly string[] } | undefined;
   nowMs: () => number;
@@ -89,6 +94,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     fingerprint: shared.fingerprint,
     log: gatewayLog.child({ component: 'decisions' }),
     claimsShared: shared.claimsShared,
+    durationsMs: shared.approvalDurationsMs ?? [],
     nowMs,
   });
   const alerts = new GatewayAlerts({
@@ -143,6 +149,17 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
   shared.domain.on('request.seen', (e) => {
     if (e.key.gateway === config.id) reminders?.schedule();
   });
+  // Always on: approvals given while OPENCLAW_APPROVAL_DURATIONS was set still end after it is unset.
+  const expiry = new ApprovalExpiry({
+    gateway: { id: config.id, nodes },
+    storage,
+    audit: shared.audit,
+    isConnected: () => client.isConnected,
+    onEnded: () => shared.domain.emit({ type: 'delivery.queued' }),
+    log: gatewayLog.child({ component: 'expiry' }),
+    checkEveryMs: shared.expiryCheckMs,
+    nowMs,
+  });
   const duties: GatewayDuties = new GatewayDuties({
     watcher,
     alerts,
@@ -150,6 +167,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     execWatcher: exec?.watcher,
     nodeAlerts,
     reminders,
+    expiry,
   });
   // A planned restart (the gateway says how long it expects to be away) is not an outage until that time is up.
   client.on('shutdown', (payload) => alerts.onShutdown(payload));
@@ -157,8 +175,10 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     alerts.onStatus(status);
     // A list fetched over a session that is gone may say nodes are online that are not: never serve it again.
     if (status.state !== 'connected') directory.sessionLost(status.sinceMs);
-    if (status.state === 'connected') shared.domain.emit({ type: 'gateway.up', gateway: config.id });
-    else if (status.state === 'reconnecting' || status.state === 'paused')
+    if (status.state === 'connected') {
+      shared.domain.emit({ type: 'gateway.up', gateway: config.id });
+      duties.checkExpiry();
+    } else if (status.state === 'reconnecting' || status.state === 'paused')
       shared.domain.emit({
         type: 'gateway.down',
         gateway: config.id,

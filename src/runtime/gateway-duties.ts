@@ -1,6 +1,7 @@
 import type { ExecWatcher } from '../exec/exec-watcher.js';
 import type { NodeAlerts } from '../fleet/node-alerts.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
+import type { ApprovalExpiry } from '../pairing/approval-expiry.js';
 import type { PairingWatcher } from '../pairing/pairing-watcher.js';
 import type { Reminders } from '../pairing/reminders.js';
 import type { GatewayAlerts } from '../slack/gateway-alerts.js';
@@ -23,6 +24,7 @@ export class GatewayDuties {
       readonly execWatcher?: ExecWatcher | undefined;
       readonly nodeAlerts?: NodeAlerts | undefined;
       readonly reminders?: Reminders | undefined;
+      readonly expiry?: ApprovalExpiry | undefined;
     },
   ) {}
 
@@ -41,6 +43,16 @@ export class GatewayDuties {
     return this.parts.nodeAlerts?.idle() ?? Promise.resolve();
   }
 
+  /** Resolves once the approval expiry check running now (if any) is done (tests). */
+  expiryIdle(): Promise<void> {
+    return this.parts.expiry?.idle() ?? Promise.resolve();
+  }
+
+  /** Looks for time-bound approvals whose time is up now (when this process runs the duties). */
+  checkExpiry(): void {
+    if (this.running) this.parts.expiry?.schedule();
+  }
+
   get running(): boolean {
     return this.parts.watcher.running;
   }
@@ -52,6 +64,7 @@ export class GatewayDuties {
     this.parts.alerts.start(stores.outbox, this.parts.client.getStatus());
     this.parts.nodeAlerts?.start(stores);
     this.parts.reminders?.start(stores);
+    this.parts.expiry?.start(stores);
     // Taken over with the session already up: its hello resync has passed, so catch up with the gateway now.
     if (this.parts.client.isConnected) void this.parts.watcher.reconcile('background work taken over');
     void this.parts.execWatcher?.reconcile('background work taken over');
@@ -64,6 +77,7 @@ export class GatewayDuties {
     this.parts.alerts.stop();
     this.parts.nodeAlerts?.stop();
     this.parts.reminders?.stop();
+    this.parts.expiry?.stop();
   }
 
   /** Reconciles here when this process runs the duties, else asks the one that does. */

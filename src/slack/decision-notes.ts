@@ -17,6 +17,8 @@ export function describeRefusal(refusal: Refusal): string {
       return 'nobody may decide exec approvals yet: set OPENCLAW_EXEC_APPROVERS (or OPENCLAW_ADMINS, its default)';
     case 'needs-exec-approver':
       return 'only OPENCLAW_EXEC_APPROVERS (by default the admins) may decide exec approvals';
+    case 'duration-not-offered':
+      return 'that approval time is not one this bot offers now (OPENCLAW_APPROVAL_DURATIONS); approve from the current card';
     case 'decision-not-offered':
       return 'this request does not offer that answer (the gateway lists which it allows, and a command too long to show whole can only be denied here)';
   }

@@ -88,6 +88,8 @@ export interface DecisionClaim extends RequestKey {
   readonly claimedAtMs: number;
   /** A time-bound approval: how long it lasts from the moment the gateway applies it (absent: permanent). */
   readonly durationMs?: number | undefined;
+  /** Why, when OPENCLAW_REQUIRE_REASON asked (shown on the card and in the thread reply once decided). */
+  readonly reason?: string | undefined;
 }
 
 /** Decision claims: at most one per request, atomically. */
@@ -100,7 +102,8 @@ export interface ClaimStore {
 
 /** A message to deliver once: a thread reply under a request's card, an alert in a channel, or a node alert. */
 export type OutboxMessage =
-  | { readonly kind: 'decision-reply'; readonly request: RequestKey }
+  /** `ended`: the reply says how the approval ended (revoked, time up); absent: how the request was decided. */
+  | { readonly kind: 'decision-reply'; readonly request: RequestKey; readonly ended?: true | undefined }
   /** Reminder `n` under a pending request's card, naming who may decide it. */
   | { readonly kind: 'reminder'; readonly request: RequestKey; readonly n: number }
   /** `open`: post the node alert; `update`: re-render it and say in its thread which nodes recovered. */

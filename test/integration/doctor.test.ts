@@ -124,7 +124,7 @@ describe('doctor (its own process)', () => {
     const databaseUrl = await createTestDatabase('doctor');
     const fresh = await runDoctor({ ...env, DATABASE_URL: databaseUrl });
     expect(fresh.stdout).toContain('✓ database reachable: postgres://postgres@127.0.0.1');
-    expect(fresh.stdout).toMatch(/✓ database schema: was version 0; applied 1, 2; now 2/);
+    expect(fresh.stdout).toMatch(/✓ database schema: was version 0; applied 1, 2, 3; now 3/);
     expect(fresh.stdout).toMatch(/⚠ lease holder: no replica holds the lease now/);
     expect(fresh.stdout).not.toContain('STATE_DIR writable');
     expect(fresh.stdout).toContain('✓ gateway handshake');
@@ -143,7 +143,7 @@ describe('doctor (its own process)', () => {
       await db.end();
     }
     const again = await runDoctor({ ...env, DATABASE_URL: databaseUrl });
-    expect(again.stdout).toMatch(/✓ database schema: version 2, current/);
+    expect(again.stdout).toMatch(/✓ database schema: version 3, current/);
     expect(again.stdout).toMatch(/✓ lease holder: replica-7 \(epoch 3, \d+ s left\)/);
     const closed = await closedPort();
     const down = await runDoctor({ ...env, DATABASE_URL: `postgres://bot:s3cret-pw@127.0.0.1:${closed}/x` });

@@ -1,8 +1,9 @@
 import { AUDIT_UNAVAILABLE_MESSAGE } from '../../audit/audit-log.js';
 import { AppError, ErrorCode, StorageUnavailableError } from '../../errors.js';
+import { removeNode } from '../../pairing/node-removal.js';
 import type { GatewayRuntime } from '../../runtime/gateways.js';
 import { DEFAULT_GATEWAY } from '../../storage/ports.js';
-import { auditRefusal, nodeTarget, runAudited } from '../audited.js';
+import { auditRefusal } from '../audited.js';
 import { type Answer, type CommandDeps, checkAccess, resolveTiers } from '../command-context.js';
 import type { Command } from '../parse/parse-command.js';
 import { renderNotice } from '../render/notice.js';
@@ -40,10 +41,10 @@ export async function confirmAction(deps: CommandDeps, id: string, userId: strin
     if (refused) return refused;
     const node = { nodeId: stored.payload.nodeId, displayName: stored.payload.nodeName };
     if (stored.action === 'invoke') return await executeInvoke(deps, gateway, node, stored.payload.command, userId);
-    await runAudited(deps, { actor: userId, action: 'remove', ...nodeTarget(gateway.id, node) }, () =>
-      gateway.nodes.pairRemove(node.nodeId),
-    );
+    // The same action as Revoke on the node's card: its approved cards say so, with a thread reply.
+    await removeNode(deps, gateway, node, { how: 'revoked', userId });
     gateway.directory.invalidate();
+    await deps.syncCards().catch(() => undefined);
     return renderNotice('Node removed.', `Node ${node.nodeId.slice(0, 12)} was unpaired and disconnected.`);
   } catch (err) {
     if (err instanceof AppError && err.code === ErrorCode.AUDIT_UNAVAILABLE)

@@ -1,5 +1,6 @@
 /** Approve/Reject buttons for a pairing request: the value format, the confirm dialog and the actions block. */
 import type { types } from '@slack/bolt';
+import { formatDuration, shortDuration } from '../../config/workflow.js';
 import type { PairingRequest, RequestKind, RequestRecord } from '../../pairing/types.js';
 import { plain } from '../escape.js';
 import { plainText } from './block-kit.js';
@@ -13,6 +14,8 @@ export const REJECT_ACTION_ID = 'pairing.reject';
 export const DECIDE_ACTION_ID = 'pairing.decide';
 /** action_id of a digest entry's Review button: opens the full card in a modal, where the decision is made. */
 export const REVIEW_ACTION_ID = 'pairing.review';
+/** action_id prefix of the "Approve for …" buttons (one per duration: `pairing.approve_for.30m`). */
+export const APPROVE_FOR_ACTION_PREFIX = 'pairing.approve_for.';
 /** Longest button value Slack accepts. */
 export const BUTTON_VALUE_MAX = 2000;
 /** What a button carries: gateway id, request kind, gateway request id and the fingerprint of what was shown. */
@@ -109,11 +112,12 @@ export function renderDecisionActions(
   record: RequestRecord,
   id: string,
   policy: RiskPolicy,
-  options: { readonly approve: boolean } = { approve: true },
+  options: { readonly approve: boolean; readonly durationsMs?: readonly number[] } = { approve: true },
 ): types.ActionsBlock | undefined {
   const value = encodeDecisionValue(record);
   if (value === undefined) return undefined;
   const name = plain(record.request.displayName ?? record.request.subjectId, 40);
+  const confirm = policy.isAdminSensitive(record.request) ? renderApproveConfirm(record.request, policy) : undefined;
   const approve: types.Button = {
     type: 'button',
     action_id: APPROVE_ACTION_ID,
@@ -121,8 +125,9 @@ export function renderDecisionActions(
     style: 'primary',
     value,
     accessibility_label: plain(`Approve ${name}`, 75),
-    ...(policy.isAdminSensitive(record.request) ? { confirm: renderApproveConfirm(record.request, policy) } : {}),
+    ...(confirm ? { confirm } : {}),
   };
+  const timed = renderApproveForButtons(record, options.durationsMs ?? [], confirm);
   const reject: types.Button = {
     type: 'button',
     action_id: REJECT_ACTION_ID,
@@ -131,7 +136,37 @@ export function renderDecisionActions(
     value,
     accessibility_label: plain(`Reject ${name}`, 75),
   };
-  return { type: 'actions', block_id: id, elements: options.approve ? [approve, reject] : [reject] };
+  return { type: 'actions', block_id: id, elements: options.approve ? [approve, ...timed, reject] : [reject] };
+}
+
+/** The "Approve for …" buttons of a pending request (none when no duration is configured or the id is too long). */
+export function renderApproveForButtons(
+  record: RequestRecord,
+  durationsMs: readonly number[],
+  confirm: types.ConfirmationDialog | undefined,
+): types.Button[] {
+  const decision = encodeDecisionValue(record);
+  if (decision === undefined) return [];
+  const name = plain(record.request.displayName ?? record.request.subjectId, 40);
+  return durationsMs.flatMap((ms) => {
+    const value = encodeValue({ ...(JSON.parse(decision) as object), d: ms });
+    if (value === undefined) return [];
+    const button: types.Button = {
+      type: 'button',
+      action_id: `${APPROVE_FOR_ACTION_PREFIX}${shortDuration(ms)}`,
+      text: plainText(`Approve for ${shortDuration(ms)}`, 75),
+      value,
+      accessibility_label: plain(`Approve ${name} for ${formatDuration(ms)}`, 75),
+      ...(confirm ? { confirm } : {}),
+    };
+    return [button];
+  });
+}
+
+/** The duration an "Approve for …" value carries, or undefined (a plain decision value has none). */
+export function parseDurationOf(value: string): number | undefined {
+  const { d } = parseObject(value) ?? {};
+  return typeof d === 'number' && Number.isSafeInteger(d) && d > 0 ? d : undefined;
 }
 
 /** What a Review button carries: which request to open. */

@@ -1,14 +1,19 @@
 /** The thread reply posted under a card once a request is decided (or fails to be). */
 import type { RequestRecord } from '../../pairing/types.js';
 import { describeFailure } from '../decision-notes.js';
-import { escapeMrkdwn, inlineCode, mentionUser, truncate } from '../escape.js';
+import { escapeMrkdwn, formatSlackDate, inlineCode, mentionUser, truncate } from '../escape.js';
 import { blockId, FALLBACK_MAX, type RenderedMessage, section, versionSuffix } from './block-kit.js';
 import { visibleText } from './exec-card.js';
-import { displayName, shortId, subjectNoun } from './request-summary.js';
+import { displayName, reasonText, shortId, subjectNoun } from './request-summary.js';
 
 /** Renders "<@U…> approved node *name* (`id`)" and friends; mentions only validated user ids, ≤3000 chars. */
-export function renderDecisionReply(record: RequestRecord): RenderedMessage {
-  const line = truncate(replyLine(record), FALLBACK_MAX);
+export function renderDecisionReply(record: RequestRecord, ended = false): RenderedMessage {
+  // The reply of the decision itself says what was decided, even when the approval has ended since.
+  const asDecided =
+    !ended && record.status === 'removed' && record.approval?.ended
+      ? { ...record, status: 'approved' as const }
+      : record;
+  const line = truncate(replyLine(asDecided), FALLBACK_MAX);
   return { text: line, blocks: [section(blockId('reply', versionSuffix([record])), line)] };
 }
 
@@ -39,23 +44,32 @@ function replyLine(record: RequestRecord): string {
   const subject = `${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})`;
   const by = record.resolvedBy;
   const outside = by?.via !== 'slack';
+  const why = by?.via === 'slack' && by.reason ? ` Reason: ${reasonText(by.reason)}` : '';
+  const until = record.approval?.untilMs;
+  const time = until === undefined ? '' : ` until ${formatSlackDate(until)}`;
   switch (record.status) {
     case 'approved':
       return outside
         ? `✅ The ${subject} was approved outside Slack (CLI, Control UI or automatic approval).`
-        : `✅ ${mentionUser(by.userId)} approved ${subject}.`;
+        : `✅ ${mentionUser(by.userId)} approved ${subject}${time}.${why}`;
     case 'rejected':
       return outside
         ? `❌ The ${subject} was rejected outside Slack (CLI or Control UI).`
-        : `❌ ${mentionUser(by.userId)} rejected ${subject}.`;
+        : `❌ ${mentionUser(by.userId)} rejected ${subject}.${why}`;
     case 'expired':
       return `⌛ The request from ${subject} expired: it stopped asking.`;
     case 'gone':
       return `❔ The request from ${subject} is no longer pending on the gateway; no decision was seen.`;
     case 'superseded':
       return `🔁 The request from ${subject} was superseded by a newer request.`;
-    case 'removed':
+    case 'removed': {
+      const ended = record.approval?.ended;
+      if (ended?.how === 'expired')
+        return `⌛ The time-bound approval of ${subject} ended: the bot removed the node from the gateway.`;
+      if (ended?.userId)
+        return `🗑️ ${mentionUser(ended.userId)} revoked ${subject}: it was removed from the gateway and disconnected.`;
       return `🗑️ The ${subject} was removed.`;
+    }
     case 'pending':
       return record.lastFailure
         ? `⚠️ Could not decide ${subject}: ${truncate(escapeMrkdwn(describeFailure(record.lastFailure)), 500)}`

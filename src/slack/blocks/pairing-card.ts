@@ -2,6 +2,7 @@
 import type { PairingRequest, RequestRecord } from '../../pairing/types.js';
 import { describeFailure } from '../decision-notes.js';
 import { escapeMrkdwn, formatSlackDate, inlineCode, truncate } from '../escape.js';
+import { renderApprovedControls } from './approval-controls.js';
 import {
   type Block,
   blockId,
@@ -43,6 +44,8 @@ export interface CardContext {
   readonly gatewayLabel?: ((gateway: string) => string | undefined) | undefined;
   /** Shown as a context line, e.g. the last gateway error or "re-rendered because the request changed". */
   readonly notice?: string;
+  /** OPENCLAW_APPROVAL_DURATIONS in ms: "Approve for …" on pending cards, "Extend …" on time-bound ones. */
+  readonly durationsMs?: readonly number[] | undefined;
 }
 
 const NOTICE_MAX = 500;
@@ -167,12 +170,20 @@ function statusBlocks(record: RequestRecord, ctx: CardContext, v: string, surfac
   const notices = noticeLines(record, ctx);
   const noticeBlock = notices.length > 0 ? [context(blockId('notice', v), notices)] : [];
   const outcome = outcomeLine(record);
-  if (outcome !== undefined) return [section(blockId('outcome', v), outcome), ...noticeBlock];
+  if (outcome !== undefined)
+    return [
+      section(blockId('outcome', v), outcome),
+      ...renderApprovedControls(record, ctx.durationsMs ?? [], v),
+      ...noticeBlock,
+    ];
   if (eligibleDeciders(record.request, ctx.deciders, ctx.policy) === 0) {
     return [...noticeBlock, context(blockId('nobody', v), [noDecidersNote(record.request, ctx.policy)])];
   }
   // No decision on a surface that was not shown: a request too large for one card can only be rejected here.
-  const actions = renderDecisionActions(record, blockId('decide', v), ctx.policy, { approve: surfaceShown });
+  const actions = renderDecisionActions(record, blockId('decide', v), ctx.policy, {
+    approve: surfaceShown,
+    durationsMs: ctx.durationsMs ?? [],
+  });
   if (actions && !surfaceShown) {
     const why =
       'Approve is not offered: this request asks for more than one card can show. Review it with `openclaw nodes pending` and decide with the OpenClaw CLI or Control UI.';

@@ -115,16 +115,19 @@ export function outcomeLine(record: RequestRecord): string | undefined {
   const noun = subjectNoun(record.request);
   const at = record.resolvedAtMs === undefined ? '' : ` at ${formatSlackDate(record.resolvedAtMs)}`;
   const by = record.resolvedBy;
+  const why = by?.via === 'slack' && by.reason ? `\n> ${reasonText(by.reason)}` : '';
+  const approved =
+    by?.via === 'slack'
+      ? `✅ Approved by ${mentionUser(by.userId)}${at}${why}`
+      : '✅ Approved outside Slack (CLI, Control UI or automatic approval)';
   switch (record.status) {
     case 'pending':
       return undefined;
     case 'approved':
-      return by?.via === 'slack'
-        ? `✅ Approved by ${mentionUser(by.userId)}${at}`
-        : '✅ Approved outside Slack (CLI, Control UI or automatic approval)';
+      return approved;
     case 'rejected':
       return by?.via === 'slack'
-        ? `❌ Rejected by ${mentionUser(by.userId)}${at}`
+        ? `❌ Rejected by ${mentionUser(by.userId)}${at}${why}`
         : '❌ Rejected outside Slack (CLI or Control UI)';
     case 'expired':
       return `⌛ Expired: the ${noun} stopped asking (device requests expire about 5 minutes after the last attempt)`;
@@ -132,7 +135,21 @@ export function outcomeLine(record: RequestRecord): string | undefined {
       return '❔ No longer pending on the gateway: it was decided or withdrawn while the bot was not watching. `/openclaw describe` shows the node as it is now.';
     case 'superseded':
       return '🔁 Superseded by a newer request';
-    case 'removed':
-      return `🗑️ ${noun === 'node' ? 'Node' : 'Device'} removed`;
+    case 'removed': {
+      const ended = record.approval?.ended;
+      if (!ended) return `🗑️ ${noun === 'node' ? 'Node' : 'Device'} removed`;
+      const when = formatSlackDate(ended.atMs);
+      return ended.how === 'expired'
+        ? `${approved}\n⌛ The time-bound approval ended at ${when}: the node was removed from the gateway.`
+        : `${approved}\n🗑️ Revoked by ${ended.userId ? mentionUser(ended.userId) : 'an admin'} at ${when}: the node was removed from the gateway.`;
+    }
   }
+}
+
+/** Longest reason shown (the modal takes up to this many characters). */
+export const REASON_MAX = 500;
+
+/** A decider's reason as a quoted mrkdwn line: escaped, one line, bounded. */
+export function reasonText(reason: string): string {
+  return `“${truncate(escapeMrkdwn(oneLine(reason)), REASON_MAX)}”`;
 }

@@ -78,7 +78,7 @@ export class OutboxDelivery implements DeliverySource {
           const reply =
             message.kind === 'reminder'
               ? renderReminder(record, message.n, this.options.decidersOf?.(record) ?? [])
-              : renderDecisionReply(record);
+              : renderDecisionReply(record, message.ended === true);
           assertOwned(scope, [gateway]);
           await slack.call('chat.postMessage', () =>
             slack.client.chat.postMessage({

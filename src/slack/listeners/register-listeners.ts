@@ -15,6 +15,7 @@ import { AppHome } from '../app-home.js';
 import type { CardContext } from '../blocks/pairing-card.js';
 import { ReviewModals } from '../review-modals.js';
 import { registerWorkspaceGuard, type SlackIdentity } from '../slack-app.js';
+import { register as registerApprovalControls } from './actions/approval-controls.js';
 import type { DecisionClickDeps } from './actions/click-origin.js';
 import { register as registerCommandConfirm } from './actions/command-confirm.js';
 import { register as registerExecDecision } from './actions/exec-decision.js';
@@ -78,6 +79,7 @@ export function registerListeners(app: App, parts: ListenerParts): () => void {
   registerExecDecision(app, clicks);
   const commandDeps: CommandDeps = {
     gateways,
+    workflow: config.workflow,
     storage,
     audit,
     isMember: parts.isMember,
@@ -90,6 +92,7 @@ export function registerListeners(app: App, parts: ListenerParts): () => void {
     newId: () => crypto.randomUUID(),
     syncCards,
   };
+  registerApprovalControls(app, commandDeps);
   registerOpenclawCommand(app, commandDeps, (ms) => metrics.commandAck.observe(ms / 1000));
   registerNodesPage(app, commandDeps);
   registerCommandConfirm(app, commandDeps);

@@ -80,6 +80,7 @@ CREATE INDEX node_alerts_open ON node_alerts (gateway, closed_at_ms);
 ALTER TABLE requests ADD COLUMN approval jsonb;
 ALTER TABLE requests ADD COLUMN expires_at_ms bigint;
 ALTER TABLE claims ADD COLUMN duration_ms bigint;
+ALTER TABLE claims ADD COLUMN reason text;
 CREATE INDEX requests_expiry ON requests (expires_at_ms) WHERE expires_at_ms IS NOT NULL;
 `,
   },

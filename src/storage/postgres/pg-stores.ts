@@ -24,6 +24,7 @@ interface ClaimRow {
   fingerprint: string;
   claimed_at_ms: string;
   duration_ms: string | null;
+  reason: string | null;
 }
 
 const toClaim = (row: ClaimRow): DecisionClaim => ({
@@ -35,6 +36,7 @@ const toClaim = (row: ClaimRow): DecisionClaim => ({
   fingerprint: row.fingerprint,
   claimedAtMs: Number(row.claimed_at_ms),
   ...(row.duration_ms === null ? {} : { durationMs: Number(row.duration_ms) }),
+  ...(row.reason === null ? {} : { reason: row.reason }),
 });
 
 const KEY = 'gateway = $1 AND kind = $2 AND request_id = $3';
@@ -47,8 +49,8 @@ export class PgClaims implements ClaimStore {
     // Two statements: a claim released between the insert and the read is simply claimed again.
     for (;;) {
       const inserted = await this.db.query(
-        `INSERT INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms, duration_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1`,
+        `INSERT INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms, duration_ms, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING 1`,
         [
           claim.gateway,
           claim.kind,
@@ -58,6 +60,7 @@ export class PgClaims implements ClaimStore {
           claim.fingerprint,
           claim.claimedAtMs,
           claim.durationMs ?? null,
+          claim.reason ?? null,
         ],
       );
       if (inserted.length === 1) return { ok: true };

@@ -102,6 +102,7 @@ export function migrate(db: Database.Database): void {
     addColumnIfMissing(db, 'requests', 'approval_json', 'TEXT');
     addColumnIfMissing(db, 'requests', 'expires_at_ms', 'INTEGER');
     addColumnIfMissing(db, 'claims', 'duration_ms', 'INTEGER');
+    addColumnIfMissing(db, 'claims', 'reason', 'TEXT');
     db.exec('CREATE INDEX IF NOT EXISTS requests_expiry ON requests (expires_at_ms) WHERE expires_at_ms IS NOT NULL');
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

@@ -41,6 +41,7 @@ interface ClaimRow {
   fingerprint: string;
   claimed_at_ms: number;
   duration_ms: number | null;
+  reason: string | null;
 }
 
 const toClaim = (row: ClaimRow): DecisionClaim => ({
@@ -52,6 +53,7 @@ const toClaim = (row: ClaimRow): DecisionClaim => ({
   fingerprint: row.fingerprint,
   claimedAtMs: row.claimed_at_ms,
   ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
+  ...(row.reason === null ? {} : { reason: row.reason }),
 });
 
 const KEY = 'gateway = ? AND kind = ? AND request_id = ?';
@@ -62,7 +64,7 @@ class SqliteClaims implements ClaimStore {
   async claim(claim: DecisionClaim): Promise<{ ok: true } | { ok: false; existing: DecisionClaim }> {
     const result = this.db
       .prepare(
-        'INSERT OR IGNORE INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO claims (gateway, kind, request_id, decision, user_id, fingerprint, claimed_at_ms, duration_ms, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         claim.gateway,
@@ -73,6 +75,7 @@ class SqliteClaims implements ClaimStore {
         claim.fingerprint,
         claim.claimedAtMs,
         claim.durationMs ?? null,
+        claim.reason ?? null,
       );
     if (result.changes === 1) return { ok: true };
     const row = this.db.prepare(`SELECT * FROM claims WHERE ${KEY}`).get(claim.gateway, claim.kind, claim.requestId);

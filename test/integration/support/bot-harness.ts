@@ -67,6 +67,8 @@ export interface HarnessOptions {
   slack?: Partial<FakeSlackOptions>;
   stateDir?: string;
   reconcileIntervalMs?: number;
+  /** How often time-bound approvals are checked for their end (the bot's default: 5 s). */
+  expiryCheckMs?: number;
   /** Where the bot sends Web API calls; defaults to the fake's own URL (a test may put a proxy in between). */
   slackApiUrl?: (slack: FakeSlack) => Promise<string>;
   /** Log somewhere else than the in-memory capture (benchmarks log at info into a counting sink). */
@@ -89,8 +91,11 @@ export interface SlackBot {
   logs: LogCapture;
   stateDir: string;
   eventsUrl: string;
-  /** Stops the bot and starts it again on the same state; `env` changes configuration for the new run. */
-  restartBot(env?: Record<string, string>): Promise<Bot>;
+  /**
+   * Stops the bot and starts it again on the same state; `env` changes configuration for the new run, `whileDown`
+   * runs while no bot is up.
+   */
+  restartBot(env?: Record<string, string>, whileDown?: () => Promise<void>): Promise<Bot>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +143,7 @@ export async function startSlackBot(
       config,
       log: options.log ? createLogger(options.log.level, options.log.destination) : createLogger('debug', logs),
       reconcileIntervalMs: options.reconcileIntervalMs,
+      ...(options.expiryCheckMs === undefined ? {} : { expiryCheckMs: options.expiryCheckMs }),
     });
     await Promise.all(bot.gateways.all().map((g) => g.client.waitUntilConnected(30_000)));
     if (mode === 'socket') await slack.waitForSocketConnections(1, { timeoutMs: 5_000 });
@@ -150,8 +156,9 @@ export async function startSlackBot(
     logs,
     stateDir,
     eventsUrl: '',
-    async restartBot(env) {
+    async restartBot(env, whileDown) {
       await started.bot.stop();
+      await whileDown?.();
       if (env) config = loadConfig({ ...baseEnv, ...env });
       started.bot = await boot();
       started.eventsUrl = `http://127.0.0.1:${started.bot.port}/slack/events`;

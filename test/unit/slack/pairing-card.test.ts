@@ -164,11 +164,13 @@ describe('renderPairingCard', () => {
     }
   });
 
-  it('renders outcome lines without actions for resolved records', () => {
+  it('renders outcome lines for resolved records: no decision any more, and Revoke only on an approved node', () => {
     const outcome = (overrides: Partial<RequestRecord>) => {
-      const card = renderPairingCard(makeRecord(makeRequest(), { resolvedAtMs: NOW_MS, ...overrides }), CTX);
+      const record = makeRecord(makeRequest(), { resolvedAtMs: NOW_MS, ...overrides });
+      const card = renderPairingCard(record, CTX);
       expectSlackAccepts(card, [APPROVER]);
-      expect(actionsOf(card.blocks)).toEqual([]);
+      const ids = actionsOf(card.blocks).map((e) => (e as { action_id?: string }).action_id);
+      expect(ids).toEqual(record.status === 'approved' ? ['pairing.revoke'] : []);
       return allText(card.blocks);
     };
     expect(outcome({ status: 'approved', resolvedBy: { via: 'slack', userId: APPROVER } })).toContain(

@@ -5,6 +5,7 @@ import {
   DECIDE_ACTION_ID,
   type DecisionValue,
   parseDecisionValue,
+  parseDurationOf,
   REJECT_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
 import { describeResult } from '../../decision-notes.js';
@@ -22,6 +23,15 @@ export function register(app: App, deps: DecisionClickDeps): void {
       await decideAndTell(deps, value, decision, originOf(body, client));
     });
   }
+  // "Approve for …": an approval that ends (the node is removed) after the time the button names.
+  app.action<BlockAction<ButtonAction>>(/^pairing\.approve_for\./, async ({ ack, body, action, client }) => {
+    const started = performance.now();
+    await ack();
+    deps.observeAckMs?.(performance.now() - started);
+    const value = parseDecisionValue(action.value ?? '');
+    const durationMs = parseDurationOf(action.value ?? '');
+    await decideAndTell(deps, value && durationMs ? value : undefined, 'approve', originOf(body, client), durationMs);
+  });
   // Digests of older releases carried Approve/Reject in an overflow menu that never showed the surface: refused.
   app.action<BlockAction>(DECIDE_ACTION_ID, async ({ ack, body, client }) => {
     await ack();
@@ -47,6 +57,7 @@ async function decideAndTell(
   value: DecisionValue | undefined,
   decision: 'approve' | 'reject',
   origin: ClickOrigin,
+  durationMs?: number,
 ): Promise<void> {
   const runtime = value ? deps.gateways.get(value.g) : undefined;
   if (!value || !runtime) {
@@ -66,7 +77,7 @@ async function decideAndTell(
     deps,
     origin,
     { key, action: `pairing.${decision}`, target: `request:${key.requestId.slice(0, 128)}` },
-    () => runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision }),
+    () => runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision, durationMs }),
     describeResult,
   );
 }
