@@ -162,6 +162,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         exec: config.exec.enabled ? { approvers: config.exec.approvers } : undefined,
         remindAfterMs: config.fleet.remindAfterMs,
         approvalDurationsMs: config.workflow.durationsMs,
+        rules: { requireReason: config.workflow.requireReason, twoPerson: config.workflow.twoPerson },
         expiryCheckMs: options.expiryCheckMs,
         nodeAlerts: config.fleet.nodeAlerts
           ? {

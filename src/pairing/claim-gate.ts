@@ -25,6 +25,8 @@ export interface GateSteps {
   authorize(userId: string, record: RequestRecord): Promise<{ ok: true } | { ok: false; refusal: Refusal }>;
   /** A refusal found once the card is known to be current (e.g. an answer the request does not offer). */
   refuse?(record: RequestRecord): Refusal | undefined;
+  /** A last step before the claim: an answer ends the click there (two-person rule), else the claim's approval time. */
+  beforeClaim?(record: RequestRecord): Promise<{ result: DecisionResult } | { durationMs?: number | undefined }>;
   audit(
     record: RequestRecord | undefined,
     outcome: Exclude<AuditOutcome, 'intent' | 'ok'>,
@@ -60,6 +62,9 @@ export async function passGate(
     await steps.audit(record, 'refused', refusal);
     return { result: { outcome: 'refused', refusal } };
   }
+  const step = await steps.beforeClaim?.(record);
+  if (step && 'result' in step) return { result: step.result };
+  const durationMs = step ? step.durationMs : input.durationMs;
   const claim: DecisionClaim = {
     gateway: input.gateway,
     kind: input.kind,
@@ -68,7 +73,7 @@ export async function passGate(
     userId: input.userId,
     fingerprint: input.fingerprint,
     claimedAtMs: steps.nowMs(),
-    ...(input.durationMs === undefined ? {} : { durationMs: input.durationMs }),
+    ...(durationMs === undefined ? {} : { durationMs }),
     ...(input.reason === undefined ? {} : { reason: input.reason }),
   };
   const claimed = await storage.claims.claim(claim);

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
+import type { AuditOutcome } from '../audit/audit-entry.js';
 import type { AuditIntent, AuditLog } from '../audit/audit-log.js';
+import type { RuleScope } from '../config/workflow.js';
 import { AppError, ErrorCode, type GatewayRequestError, isGatewayError, StorageUnavailableError } from '../errors.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { CommandPolicy } from '../policy/command-policy.js';
 import { type DecisionClaim, keyString, type RequestKey, type Storage } from '../storage/ports.js';
 import { passGate } from './claim-gate.js';
+import { decisionAuditTarget } from './decision-audit.js';
 import {
   type ChangeReason,
   type DecisionFailure,
@@ -15,6 +18,7 @@ import {
 import type { Fingerprinter } from './fingerprint.js';
 import { readPendingRequest, wasApproved } from './gateway-view.js';
 import type { MembershipCheck, PairingGateway } from './ports.js';
+import { approveUnderRule, withdrawFirst } from './two-person.js';
 import type { PairingRequest, RequestRecord } from './types.js';
 
 /** One click: which request (on which gateway), the fingerprint of the surface shown, who, and what. */
@@ -55,6 +59,8 @@ export interface PairingDeciderOptions {
   log: Logger;
   /** OPENCLAW_APPROVAL_DURATIONS: the approval times a click may ask for (anything else is refused). */
   durationsMs?: readonly number[];
+  /** OPENCLAW_REQUIRE_REASON and OPENCLAW_TWO_PERSON: which requests need a reason, and two approvers. */
+  rules?: { readonly requireReason: RuleScope; readonly twoPerson: RuleScope };
   /** True when other processes (replicas) make claims in the same store: only old claims are theirs to finish. */
   claimsShared?: boolean;
   nowMs?: () => number;
@@ -115,11 +121,50 @@ export class PairingDecider {
       storage: this.options.storage,
       accepts: (record) => record.kind !== 'exec',
       authorize: (userId, record) => this.authorize(userId, record.request),
-      refuse: () => (this.offersDuration(input) ? undefined : 'duration-not-offered'),
+      refuse: (record) =>
+        !this.offersDuration(input)
+          ? 'duration-not-offered'
+          : this.asksWhy(record.request) && !input.reason?.trim()
+            ? 'reason-required'
+            : undefined,
+      beforeClaim: async (record) => {
+        if (input.decision !== 'approve' || !this.covers('twoPerson', record.request)) return input;
+        const step = await approveUnderRule(this.ruleDeps(input), record, input);
+        return 'result' in step ? step : { durationMs: step.durationMs };
+      },
       audit: (record, outcome, detail) => this.audit(input, record, outcome, detail),
       nowMs: this.nowMs,
     });
     return 'result' in gate ? gate.result : this.execute(gate.claim, gate.record);
+  }
+
+  /** True when OPENCLAW_REQUIRE_REASON covers the request: a decision on it needs a reason (a modal asks). */
+  asksWhy(request: PairingRequest): boolean {
+    return this.covers('requireReason', request);
+  }
+
+  /** Whether OPENCLAW_REQUIRE_REASON / OPENCLAW_TWO_PERSON covers the request (admin: admin-sensitive ones). */
+  private covers(rule: 'requireReason' | 'twoPerson', request: PairingRequest): boolean {
+    const scope = this.options.rules?.[rule] ?? 'off';
+    return scope === 'all' || (scope === 'admin' && this.options.policy.isAdminSensitive(request));
+  }
+
+  /** Withdraws the clicker's first approval (two-person rule) of a pending request. */
+  async withdraw(key: RequestKey, userId: string): Promise<DecisionResult> {
+    const record = await this.options.storage.requests.get(key);
+    if (!record || record.kind === 'exec') return { outcome: 'unknown' };
+    const input = { ...key, userId, decision: 'approve' as const, fingerprint: record.fingerprint };
+    return withdrawFirst(this.ruleDeps(input), record, userId);
+  }
+
+  private ruleDeps(input: DecisionInput) {
+    return {
+      storage: this.options.storage,
+      domain: this.options.domain,
+      nowMs: this.nowMs,
+      audit: async (record: RequestRecord, action: string, outcome: Exclude<AuditOutcome, 'intent'>, detail?: string) =>
+        this.options.audit.record({ ...decisionAuditTarget(input, record, action), outcome, detail }),
+    };
   }
 
   /** True for a permanent decision, or an approval for a time OPENCLAW_APPROVAL_DURATIONS offers. */
@@ -209,7 +254,7 @@ export class PairingDecider {
         }
       }
       const intent = await this.options.audit.begin({
-        ...this.auditTarget(claim, record),
+        ...decisionAuditTarget(claim, record),
         detail: resumed ? 'resumed' : undefined,
       });
       return { intent };
@@ -337,37 +382,13 @@ export class PairingDecider {
     );
   }
 
-  /** The audit row's who/what/target for a decision on `record`. */
-  private auditTarget(input: DecisionInput | DecisionClaim, record: RequestRecord | undefined) {
-    const request = record?.request;
-    return {
-      actor: input.userId,
-      action: `pairing.${input.decision}`,
-      gateway: input.gateway,
-      target: request ? `${input.kind}:${request.subjectId}` : `${input.kind}-request:${input.requestId}`,
-      targetName: request?.displayName,
-      requestId: input.requestId,
-      fingerprint: input.fingerprint,
-      params: request
-        ? {
-            caps: request.caps,
-            commands: request.commands,
-            scopes: request.scopes,
-            roles: request.roles,
-            ...(input.durationMs ? { durationMs: input.durationMs } : {}),
-            ...(input.reason ? { reason: input.reason } : {}),
-          }
-        : undefined,
-    };
-  }
-
   private async audit(
     input: DecisionInput | DecisionClaim,
     record: RequestRecord | undefined,
     outcome: 'ok' | 'refused' | 'failed' | 'changed' | 'already',
     detail?: string,
   ): Promise<void> {
-    await this.options.audit.record({ ...this.auditTarget(input, record), outcome, detail });
+    await this.options.audit.record({ ...decisionAuditTarget(input, record), outcome, detail });
   }
 }
 

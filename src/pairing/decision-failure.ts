@@ -14,7 +14,9 @@ export type Refusal =
   /** The answer is not among the request's allowedDecisions (or the command was too long to show whole). */
   | 'decision-not-offered'
   /** A time-bound approval whose time OPENCLAW_APPROVAL_DURATIONS does not offer (or a time on a reject). */
-  | 'duration-not-offered';
+  | 'duration-not-offered'
+  /** OPENCLAW_REQUIRE_REASON covers this request and the decision came without a reason. */
+  | 'reason-required';
 
 /** Why the click no longer matches the request. */
 export type ChangeReason = 'outdated-card' | 'surface-changed' | 'not-pending';

@@ -86,6 +86,8 @@ export interface FirstApproval {
   readonly fingerprint: string;
   readonly atMs: number;
   readonly reason?: string | undefined;
+  /** The time it approved for ("Approve for …"); the completed approval takes the shorter of the two. */
+  readonly durationMs?: number | undefined;
 }
 
 /** How an approval ended after it was given: revoked by an admin (Revoke, `/openclaw remove`), or its time ran out. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { GatewayConfig } from '../config/gateways.js';
+import type { RuleScope } from '../config/workflow.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { createExecRuntime } from '../exec/exec-runtime.js';
 import { FleetModel } from '../fleet/fleet-model.js';
@@ -43,6 +44,8 @@ export interface SharedParts {
     | undefined;
   /** OPENCLAW_REMIND_AFTER_MS; 0 or undefined: no reminders. */
   remindAfterMs?: number | undefined;
+  /** OPENCLAW_REQUIRE_REASON and OPENCLAW_TWO_PERSON (undefined: both off). */
+  rules?: { readonly requireReason: RuleScope; readonly twoPerson: RuleScope } | undefined;
   /** OPENCLAW_APPROVAL_DURATIONS in ms (empty or undefined: approvals are permanent). */
   approvalDurationsMs?: readonly number[] | undefined;
   /** How often time-bound approvals are checked for their end (default 5 s). */
@@ -95,6 +98,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     log: gatewayLog.child({ component: 'decisions' }),
     claimsShared: shared.claimsShared,
     durationsMs: shared.approvalDurationsMs ?? [],
+    rules: shared.rules,
     nowMs,
   });
   const alerts = new GatewayAlerts({

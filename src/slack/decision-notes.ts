@@ -17,6 +17,8 @@ export function describeRefusal(refusal: Refusal): string {
       return 'nobody may decide exec approvals yet: set OPENCLAW_EXEC_APPROVERS (or OPENCLAW_ADMINS, its default)';
     case 'needs-exec-approver':
       return 'only OPENCLAW_EXEC_APPROVERS (by default the admins) may decide exec approvals';
+    case 'reason-required':
+      return 'this request needs a reason (OPENCLAW_REQUIRE_REASON): decide it on its card, where a box asks why';
     case 'duration-not-offered':
       return 'that approval time is not one this bot offers now (OPENCLAW_APPROVAL_DURATIONS); approve from the current card';
     case 'decision-not-offered':
@@ -92,6 +94,14 @@ export function describeResult(result: DecisionResult): string | undefined {
       return `Not applied: ${escapeMrkdwn(describeFailure(result.failure))}`;
     case 'unrecorded':
       return `The gateway applied your ${result.decision}, but the bot's database is unreachable, so the card cannot show it yet; it will once the database is back.`;
+    case 'first-approval':
+      return result.mine
+        ? 'You approved this already (1 of 2): a second, different person has to approve it before anything is sent to the gateway. You can withdraw your approval on the card.'
+        : 'Recorded: 1 of 2 approvals. Nothing is sent to the gateway until a second, different person who may decide it approves too.';
+    case 'withdrawn':
+      return result.ok
+        ? 'Your approval is withdrawn; nothing was sent to the gateway.'
+        : 'Nothing withdrawn: only the person who gave the first approval can withdraw it, while the request is pending and unchanged.';
   }
 }
 
@@ -130,6 +140,9 @@ export function describeExecResult(result: DecisionResult): string | undefined {
     case 'unrecorded':
       return `The gateway took your ${result.decision}, but the bot's database is unreachable, so the card cannot show it yet; it will once the database is back.`;
     case 'decided':
+      return undefined;
+    case 'first-approval':
+    case 'withdrawn':
       return undefined;
   }
 }

@@ -11,7 +11,6 @@ import type { RequestRecord } from '../../pairing/types.js';
 import type { GatewayRuntime } from '../../runtime/gateways.js';
 import { describeGatewayError } from '../../slack/decision-notes.js';
 import type { RequestKey } from '../../storage/ports.js';
-import { auditRefusal } from '../audited.js';
 import { type CommandDeps, checkAccess, resolveTiers } from '../command-context.js';
 
 /** Which approval a control names: the gateway and request id its button carries. */
@@ -52,7 +51,16 @@ export async function revokeFromCard(deps: CommandDeps, target: ApprovalTarget, 
   const command = { kind: 'remove' as const, node: node.nodeId };
   const access = checkAccess(deps, command, await resolveTiers(deps, userId));
   if (!access.allowed) {
-    await auditRefusal(deps, userId, command, `revoke from the card: ${access.message}`, gateway.id);
+    await deps.audit.record({
+      actor: userId,
+      action: 'remove',
+      gateway: gateway.id,
+      target: `node:${node.nodeId}`,
+      targetName: node.displayName,
+      requestId: record.requestId,
+      outcome: 'refused',
+      detail: `revoke from the card: ${access.message}`,
+    });
     return `You can't revoke this node: ${access.message}. Nothing was sent to the gateway.`;
   }
   try {

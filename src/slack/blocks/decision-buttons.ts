@@ -10,6 +10,8 @@ import type { RiskPolicy } from './request-summary.js';
 export const APPROVE_ACTION_ID = 'pairing.approve';
 /** action_id of the Reject button. */
 export const REJECT_ACTION_ID = 'pairing.reject';
+/** action_id of "Withdraw my approval" (two-person rule: the first approver takes it back). */
+export const WITHDRAW_ACTION_ID = 'pairing.withdraw';
 /** action_id of the overflow menu older releases put on digest entries (refused now: it decided unseen surfaces). */
 export const DECIDE_ACTION_ID = 'pairing.decide';
 /** action_id of a digest entry's Review button: opens the full card in a modal, where the decision is made. */
@@ -112,7 +114,12 @@ export function renderDecisionActions(
   record: RequestRecord,
   id: string,
   policy: RiskPolicy,
-  options: { readonly approve: boolean; readonly durationsMs?: readonly number[] } = { approve: true },
+  options: {
+    readonly approve: boolean;
+    readonly durationsMs?: readonly number[];
+    /** Two-person rule: a first approval is recorded; its approver may withdraw it. */
+    readonly withdraw?: boolean;
+  } = { approve: true },
 ): types.ActionsBlock | undefined {
   const value = encodeDecisionValue(record);
   if (value === undefined) return undefined;
@@ -136,7 +143,19 @@ export function renderDecisionActions(
     value,
     accessibility_label: plain(`Reject ${name}`, 75),
   };
-  return { type: 'actions', block_id: id, elements: options.approve ? [approve, ...timed, reject] : [reject] };
+  const withdraw: types.Button[] = options.withdraw
+    ? [
+        {
+          type: 'button',
+          action_id: WITHDRAW_ACTION_ID,
+          text: plainText('Withdraw my approval', 75),
+          value,
+          accessibility_label: plain(`Withdraw your approval of ${name}`, 75),
+        },
+      ]
+    : [];
+  const elements = options.approve ? [approve, ...timed, reject, ...withdraw] : [reject, ...withdraw];
+  return { type: 'actions', block_id: id, elements };
 }
 
 /** The "Approve for …" buttons of a pending request (none when no duration is configured or the id is too long). */

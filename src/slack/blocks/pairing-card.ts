@@ -1,7 +1,8 @@
 /** The interactive card for one pairing request: details, what is asked, who may decide, and Approve/Reject. */
-import type { PairingRequest, RequestRecord } from '../../pairing/types.js';
+import { formatDuration } from '../../config/workflow.js';
+import type { FirstApproval, PairingRequest, RequestRecord } from '../../pairing/types.js';
 import { describeFailure } from '../decision-notes.js';
-import { escapeMrkdwn, formatSlackDate, inlineCode, truncate } from '../escape.js';
+import { escapeMrkdwn, formatSlackDate, inlineCode, mentionUser, truncate } from '../escape.js';
 import { renderApprovedControls } from './approval-controls.js';
 import {
   type Block,
@@ -27,6 +28,7 @@ import {
   noDecidersNote,
   outcomeLine,
   type RiskPolicy,
+  reasonText,
   requiredTier,
   shortId,
   subjectNoun,
@@ -166,6 +168,13 @@ function noticeLines(record: RequestRecord, ctx: CardContext): string[] {
   return lines;
 }
 
+/** "☑️ 1 of 2 approvals: <@a> at <date> (for 8 hours): “reason”. A second, different person completes it." */
+function firstApprovalLine(first: FirstApproval): string {
+  const time = first.durationMs ? ` for ${formatDuration(first.durationMs)}` : '';
+  const why = first.reason ? `: ${reasonText(first.reason)}` : '';
+  return `☑️ 1 of 2 approvals: ${mentionUser(first.userId)} approved at ${formatSlackDate(first.atMs)}${time}${why}. A second, different person who may decide it completes the approval; only then is the gateway called.`;
+}
+
 function statusBlocks(record: RequestRecord, ctx: CardContext, v: string, surfaceShown: boolean): Block[] {
   const notices = noticeLines(record, ctx);
   const noticeBlock = notices.length > 0 ? [context(blockId('notice', v), notices)] : [];
@@ -180,10 +189,13 @@ function statusBlocks(record: RequestRecord, ctx: CardContext, v: string, surfac
     return [...noticeBlock, context(blockId('nobody', v), [noDecidersNote(record.request, ctx.policy)])];
   }
   // No decision on a surface that was not shown: a request too large for one card can only be rejected here.
+  const first = record.approval?.first?.fingerprint === record.fingerprint ? record.approval.first : undefined;
   const actions = renderDecisionActions(record, blockId('decide', v), ctx.policy, {
     approve: surfaceShown,
     durationsMs: ctx.durationsMs ?? [],
+    withdraw: first !== undefined,
   });
+  if (first) noticeBlock.push(context(blockId('first', v), [firstApprovalLine(first)]));
   if (actions && !surfaceShown) {
     const why =
       'Approve is not offered: this request asks for more than one card can show. Review it with `openclaw nodes pending` and decide with the OpenClaw CLI or Control UI.';

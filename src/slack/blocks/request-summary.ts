@@ -115,10 +115,12 @@ export function outcomeLine(record: RequestRecord): string | undefined {
   const noun = subjectNoun(record.request);
   const at = record.resolvedAtMs === undefined ? '' : ` at ${formatSlackDate(record.resolvedAtMs)}`;
   const by = record.resolvedBy;
-  const why = by?.via === 'slack' && by.reason ? `\n> ${reasonText(by.reason)}` : '';
+  const why = by?.via === 'slack' && by.reason ? `\n💬 ${reasonText(by.reason)}` : '';
+  const first = record.approval?.first;
+  const firstOf = first && by?.via === 'slack' && first.userId !== by.userId ? `${mentionUser(first.userId)} and ` : '';
   const approved =
     by?.via === 'slack'
-      ? `✅ Approved by ${mentionUser(by.userId)}${at}${why}`
+      ? `✅ Approved by ${firstOf}${mentionUser(by.userId)}${at}${why}`
       : '✅ Approved outside Slack (CLI, Control UI or automatic approval)';
   switch (record.status) {
     case 'pending':

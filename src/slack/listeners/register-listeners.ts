@@ -13,6 +13,7 @@ import type { Gateways } from '../../runtime/gateways.js';
 import type { Storage } from '../../storage/ports.js';
 import { AppHome } from '../app-home.js';
 import type { CardContext } from '../blocks/pairing-card.js';
+import { ReasonModals } from '../reason-modals.js';
 import { ReviewModals } from '../review-modals.js';
 import { registerWorkspaceGuard, type SlackIdentity } from '../slack-app.js';
 import { register as registerApprovalControls } from './actions/approval-controls.js';
@@ -24,6 +25,7 @@ import { register as registerPairingDecision } from './actions/pairing-decision.
 import { register as registerPairingReview } from './actions/pairing-review.js';
 import { register as registerOpenclawCommand } from './commands/openclaw.js';
 import { register as registerAppHomeOpened } from './events/app-home-opened.js';
+import { register as registerReasonSubmitted } from './views/reason-submitted.js';
 
 /** What the listeners share with the rest of the bot. */
 export interface ListenerParts {
@@ -68,6 +70,8 @@ export function registerListeners(app: App, parts: ListenerParts): () => void {
   );
   const clicks: DecisionClickDeps = {
     gateways,
+    storage,
+    reasons: new ReasonModals({ storage, log: log.child({ component: 'reasons' }) }),
     audit,
     modals,
     home,
@@ -76,6 +80,7 @@ export function registerListeners(app: App, parts: ListenerParts): () => void {
     observeAckMs: (ms) => metrics.clickAck.observe(ms / 1000),
   };
   registerPairingDecision(app, clicks);
+  registerReasonSubmitted(app, clicks);
   registerExecDecision(app, clicks);
   const commandDeps: CommandDeps = {
     gateways,

@@ -18,6 +18,13 @@ import type { SocketModeServer } from './socket-mode.js';
 import type { SlackStore } from './store.js';
 import type { TriggerIds } from './triggers.js';
 import type { HttpDeliveryOptions, HttpTarget, JsonObject } from './types.js';
+import {
+  buildViewClosedPayload,
+  buildViewSubmissionPayload,
+  openModalOf,
+  submittedState,
+  type ViewSubmitOptions,
+} from './view-submission.js';
 import { buildViewActionsPayload, findViewClickTarget, type ViewActionOptions } from './views.js';
 
 /** Where deliveries go: the Socket Mode connections, or an HTTP endpoint. */
@@ -107,6 +114,22 @@ export class Deliveries {
       optionIndex: opts.optionIndex,
     });
     return { kind: 'action', payload, responseUrlId: '', responseUrl: '', triggerId };
+  }
+
+  /** A view_submission of an open modal with what the user typed; throws for what the client would refuse. */
+  viewSubmissionDelivery(opts: ViewSubmitOptions): Delivery {
+    const view = openModalOf(this.deps.store, opts.viewId, opts.userId);
+    const state = submittedState(view, opts.values);
+    const triggerId = this.deps.triggers.mint(opts.userId);
+    const payload = buildViewSubmissionPayload({ id: this.deps.identity, view, state, userId: opts.userId, triggerId });
+    return { kind: 'action', payload, responseUrlId: '', responseUrl: '', triggerId };
+  }
+
+  /** A view_closed (Cancel) of an open modal that asked for notify_on_close. */
+  viewClosedDelivery(viewId: string, userId: string): Delivery {
+    const view = openModalOf(this.deps.store, viewId, userId);
+    const payload = buildViewClosedPayload(this.deps.identity, view, userId);
+    return { kind: 'action', payload, responseUrlId: '', responseUrl: '', triggerId: '' };
   }
 
   /** An Events API `event_callback` (no response_url, no trigger_id). */

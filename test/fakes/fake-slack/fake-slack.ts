@@ -21,6 +21,7 @@ import { type ChannelSetup, SlackStore } from './store.js';
 import { TriggerIds } from './triggers.js';
 import type * as T from './types.js';
 import { DEFAULT_GRANTED_SCOPES } from './types.js';
+import { closeModal, openModalOf, type ViewSubmitOptions } from './view-submission.js';
 import type { ViewActionOptions } from './views.js';
 import { waitUntil } from './waiter.js';
 import { WebApi } from './web-api.js';
@@ -276,6 +277,28 @@ export class FakeSlack {
     options?: T.HttpDeliveryOptions,
   ): Promise<DeliveryHandle> {
     return this.deliveries.deliver(this.deliveries.viewClickDelivery(opts), this.pickTransport(target, options));
+  }
+
+  /**
+   * `userId` types `values` into the open modal and clicks its submit button: a view_submission on the current
+   * transport. An ack without `response_action: "errors"` closes the modal (as Slack does).
+   */
+  async submitView(opts: ViewSubmitOptions): Promise<DeliveryHandle> {
+    const handle = await this.deliveries.deliver(this.deliveries.viewSubmissionDelivery(opts), this.pickTransport());
+    const body = handle.ackBody as { response_action?: unknown } | undefined;
+    if (handle.acked && body?.response_action !== 'errors') closeModal(this.store, opts.viewId);
+    return handle;
+  }
+
+  /** `userId` closes the open modal with Cancel: nothing is sent unless the view set notify_on_close. */
+  async closeView(viewId: string, userId: string): Promise<DeliveryHandle | undefined> {
+    const view = openModalOf(this.store, viewId, userId);
+    const handle =
+      view.notify_on_close === true
+        ? await this.deliveries.deliver(this.deliveries.viewClosedDelivery(viewId, userId), this.pickTransport())
+        : undefined;
+    closeModal(this.store, viewId);
+    return handle;
   }
 
   /** The current state of a view opened with views.open (and changed by views.update). */

@@ -52,7 +52,7 @@ export function openView(args: JsonObject, store: SlackStore, triggers: TriggerI
   const user = triggers.userOf(args.trigger_id);
   const opened: JsonObject = {
     ...view,
-    id: `V${String(store.views.length + 1).padStart(8, '0')}`,
+    id: `V${String(++store.viewsOpened).padStart(8, '0')}`,
     app_id: appId,
     state: { values: {} },
     hash: `${store.views.length + 1}.fake`,
@@ -60,6 +60,21 @@ export function openView(args: JsonObject, store: SlackStore, triggers: TriggerI
   };
   store.views.push(opened);
   return { ok: true, view: opened };
+}
+
+/** Views Slack keeps stacked in one modal: views.push beyond this fails with push_limit_reached. */
+const VIEW_STACK_MAX = 3;
+
+/**
+ * views.push: like views.open, but only for a user who has a modal open (it stacks on top; at most three views).
+ * The error for "no modal open" is not documented; the fake answers not_found (an assumption).
+ */
+export function pushView(args: JsonObject, store: SlackStore, triggers: TriggerIds, appId: string): JsonObject {
+  const user = triggers.userOf(args.trigger_id);
+  const open = store.views.filter((v) => v.type === 'modal' && user !== undefined && v.user === user);
+  if (open.length === 0) return { ok: false, error: 'not_found' };
+  if (open.length >= VIEW_STACK_MAX) return { ok: false, error: 'push_limit_reached' };
+  return openView(args, store, triggers, appId);
 }
 
 /** views.update: by view_id, a valid modal, the current hash when one is given (else hash_conflict). */

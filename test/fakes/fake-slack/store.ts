@@ -36,6 +36,8 @@ export class SlackStore {
   readonly messages: StoredMessage[] = [];
   readonly ephemerals: EphemeralMessage[] = [];
   readonly views: JsonObject[] = [];
+  /** Views ever opened (ids stay unique after a modal closes). */
+  viewsOpened = 0;
   readonly files: JsonObject[] = [];
   readonly calls: RecordedCall[] = [];
   readonly responses: ResponseDelivery[] = [];

@@ -13,6 +13,7 @@ import {
   conversationInfo,
   listUsergroupUsers,
   openView,
+  pushView,
   updateView,
   type WorkspaceIdentity,
 } from './other-methods.js';
@@ -66,6 +67,7 @@ export class WebApi {
       'chat.postEphemeral': (a) => postEphemeral(a, chat),
       'views.open': (a) => openView(a, store, triggers, identity.appId),
       'views.update': (a) => updateView(a, store),
+      'views.push': (a) => pushView(a, store, triggers, identity.appId),
       'views.publish': (a) =>
         publishView(
           a,

@@ -6,17 +6,22 @@ import type { AuditLog } from '../../../audit/audit-log.js';
 import { StorageUnavailableError } from '../../../errors.js';
 import type { DecisionResult } from '../../../pairing/decider.js';
 import type { Gateways } from '../../../runtime/gateways.js';
-import type { RequestKey } from '../../../storage/ports.js';
+import type { RequestKey, Storage } from '../../../storage/ports.js';
 import type { AppHome } from '../../app-home.js';
 import { STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
+import type { ReasonModals } from '../../reason-modals.js';
 import { respondReliably } from '../../respond-reliably.js';
 import type { ReviewModals } from '../../review-modals.js';
 
 /** What decision listeners need. */
 export interface DecisionClickDeps {
   gateways: Gateways;
+  /** Reads: whether a request needs a reason before it is decided. */
+  storage: Pick<Storage, 'requests'>;
   audit: AuditLog;
   modals: ReviewModals;
+  /** OPENCLAW_REQUIRE_REASON: the modal asking why. */
+  reasons: ReasonModals;
   home: AppHome;
   log: Logger;
   /** Called after every decision so the card catches up at once. */
@@ -33,6 +38,8 @@ export interface ClickOrigin {
     | { readonly id: string; readonly hash: string | undefined; readonly type: 'modal' | 'home' }
     | undefined;
   readonly client: WebClient;
+  /** The click's trigger_id (a modal can be opened with it within 3 s). */
+  readonly triggerId?: string | undefined;
 }
 
 export function originOf(body: BlockAction, client: WebClient): ClickOrigin {
@@ -44,7 +51,7 @@ export function originOf(body: BlockAction, client: WebClient): ClickOrigin {
           type: body.view.type === 'home' ? ('home' as const) : ('modal' as const),
         }
       : undefined;
-  return { userId: body.user.id, responseUrl: body.response_url, view, client };
+  return { userId: body.user.id, responseUrl: body.response_url, view, client, triggerId: body.trigger_id };
 }
 
 /** Answers the clicker: privately under the message, or by re-rendering the modal or Home tab they clicked in. */

@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { GatewayRuntime } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import {
   APPROVE_ACTION_ID,
@@ -7,6 +8,7 @@ import {
   parseDecisionValue,
   parseDurationOf,
   REJECT_ACTION_ID,
+  WITHDRAW_ACTION_ID,
 } from '../../blocks/decision-buttons.js';
 import { describeResult } from '../../decision-notes.js';
 import { type ClickOrigin, type DecisionClickDeps, decideAndAnswer, originOf, tell } from './click-origin.js';
@@ -32,6 +34,25 @@ export function register(app: App, deps: DecisionClickDeps): void {
     const durationMs = parseDurationOf(action.value ?? '');
     await decideAndTell(deps, value && durationMs ? value : undefined, 'approve', originOf(body, client), durationMs);
   });
+  // Two-person rule: the first approver takes their approval back.
+  app.action<BlockAction<ButtonAction>>(WITHDRAW_ACTION_ID, async ({ ack, body, action, client }) => {
+    await ack();
+    const origin = originOf(body, client);
+    const value = parseDecisionValue(action.value ?? '');
+    const runtime = value ? deps.gateways.get(value.g) : undefined;
+    if (!value || !runtime) {
+      await tell(deps, origin, undefined, 'This button is not one of ours; nothing was done.');
+      return;
+    }
+    const key: RequestKey = { gateway: value.g, kind: value.k, requestId: value.r };
+    await decideAndAnswer(
+      deps,
+      origin,
+      { key, action: 'pairing.withdraw', target: `request:${key.requestId.slice(0, 128)}` },
+      () => runtime.decider.withdraw(key, origin.userId),
+      describeResult,
+    );
+  });
   // Digests of older releases carried Approve/Reject in an overflow menu that never showed the surface: refused.
   app.action<BlockAction>(DECIDE_ACTION_ID, async ({ ack, body, client }) => {
     await ack();
@@ -52,12 +73,14 @@ export function register(app: App, deps: DecisionClickDeps): void {
   });
 }
 
-async function decideAndTell(
+/** Decides a click (a reason modal first when OPENCLAW_REQUIRE_REASON covers the request) and tells the clicker. */
+export async function decideAndTell(
   deps: DecisionClickDeps,
   value: DecisionValue | undefined,
   decision: 'approve' | 'reject',
   origin: ClickOrigin,
   durationMs?: number,
+  reason?: string,
 ): Promise<void> {
   const runtime = value ? deps.gateways.get(value.g) : undefined;
   if (!value || !runtime) {
@@ -73,11 +96,20 @@ async function decideAndTell(
     return;
   }
   const key: RequestKey = { gateway: value.g, kind: value.k, requestId: value.r };
+  if (reason === undefined && (await needsReason(deps, runtime, key))) {
+    // The decision is made when the modal is submitted; if it cannot open, the decider refuses below and says why.
+    if (await deps.reasons.ask(origin.client, origin, key, { value, decision, durationMs })) return;
+  }
   await decideAndAnswer(
     deps,
     origin,
     { key, action: `pairing.${decision}`, target: `request:${key.requestId.slice(0, 128)}` },
-    () => runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision, durationMs }),
+    () => runtime.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision, durationMs, reason }),
     describeResult,
   );
+}
+
+async function needsReason(deps: DecisionClickDeps, runtime: GatewayRuntime, key: RequestKey): Promise<boolean> {
+  const record = await deps.storage.requests.get(key).catch(() => undefined);
+  return record?.status === 'pending' && runtime.decider.asksWhy(record.request);
 }
