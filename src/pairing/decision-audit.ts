@@ -1,6 +1,6 @@
 /** The audit row of a pairing decision: who, what, on which request, and the surface it was about. */
 import type { DecisionClaim, RequestKey } from '../storage/ports.js';
-import type { AnyDecision, RequestRecord } from './types.js';
+import type { AnyDecision, PairingRequest, RequestRecord } from './types.js';
 
 /** What a decision's audit row is built from: the click or the claim it became. */
 export interface AuditedDecision extends RequestKey {
@@ -9,6 +9,18 @@ export interface AuditedDecision extends RequestKey {
   readonly fingerprint: string;
   readonly durationMs?: number | undefined;
   readonly reason?: string | undefined;
+}
+
+/** What a request that widens an approved node adds and drops, against what it was approved for. */
+export function surfaceChanges(request: PairingRequest) {
+  const prior = request.previouslyApproved ?? { commands: [], caps: [] };
+  const minus = (a: readonly string[], b: readonly string[]) => a.filter((x) => !b.includes(x));
+  return {
+    addedCommands: minus(request.commands, prior.commands),
+    removedCommands: minus(prior.commands, request.commands),
+    addedCaps: minus(request.caps, prior.caps),
+    removedCaps: minus(prior.caps, request.caps),
+  };
 }
 
 /** The audit row's who/what/target for a decision on `record`; `action` overrides `pairing.<decision>`. */
@@ -32,6 +44,7 @@ export function decisionAuditTarget(
           commands: request.commands,
           scopes: request.scopes,
           roles: request.roles,
+          ...(request.previouslyApproved ? { changes: surfaceChanges(request) } : {}),
           ...(input.durationMs ? { durationMs: input.durationMs } : {}),
           ...(input.reason ? { reason: input.reason } : {}),
         }

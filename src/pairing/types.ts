@@ -106,6 +106,18 @@ export interface ApprovalState {
   /** The last change of the time (extended, made permanent), by whom. */
   readonly timeChangedBy?: string | undefined;
   readonly ended?: ApprovalEnd | undefined;
+  /** The receipt posted under the card once the approval was seen in effect (or not within 10 minutes). */
+  readonly receipt?: ApprovalReceipt | undefined;
+}
+
+/** What the receipt said: the node connected with its approved commands, or it had not within the time. */
+export interface ApprovalReceipt {
+  readonly how: 'connected' | 'late';
+  readonly atMs: number;
+  /** connected: when the node's session began (gateway clock), how many commands it has, the sensitive ones. */
+  readonly connectedAtMs?: number | undefined;
+  readonly commands?: number | undefined;
+  readonly active?: readonly string[] | undefined;
 }
 
 /** The bot's lasting record of one request and its card. */

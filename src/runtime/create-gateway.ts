@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../config/gateways.js';
 import type { RuleScope } from '../config/workflow.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { createExecRuntime } from '../exec/exec-runtime.js';
+import { ApprovalReceipts } from '../fleet/approval-receipts.js';
 import { FleetModel } from '../fleet/fleet-model.js';
 import { NodeAlerts } from '../fleet/node-alerts.js';
 import { DeviceIdentity } from '../gateway/device-identity.js';
@@ -164,6 +165,15 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     checkEveryMs: shared.expiryCheckMs,
     nowMs,
   });
+  const receipts = new ApprovalReceipts({
+    gatewayId: config.id,
+    storage,
+    nodes: () => directory.current(),
+    isSensitive: (command) => shared.policy.riskOf(command) !== 'ordinary',
+    onQueued: () => shared.domain.emit({ type: 'delivery.queued' }),
+    log: gatewayLog.child({ component: 'receipts' }),
+    nowMs,
+  });
   const duties: GatewayDuties = new GatewayDuties({
     watcher,
     alerts,
@@ -172,6 +182,12 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     nodeAlerts,
     reminders,
     expiry,
+    receipts,
+  });
+  // A receipt is due when the node shows up with its approved commands, often at once after the approval.
+  directory.onChange(() => duties.checkReceipts('fleet'));
+  shared.domain.on('request.resolved', (e) => {
+    if (e.key.gateway === config.id && e.status === 'approved') duties.checkReceipts();
   });
   // A planned restart (the gateway says how long it expects to be away) is not an outage until that time is up.
   client.on('shutdown', (payload) => alerts.onShutdown(payload));

@@ -1,4 +1,5 @@
 import type { ExecWatcher } from '../exec/exec-watcher.js';
+import type { ApprovalReceipts } from '../fleet/approval-receipts.js';
 import type { NodeAlerts } from '../fleet/node-alerts.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { ApprovalExpiry } from '../pairing/approval-expiry.js';
@@ -25,6 +26,7 @@ export class GatewayDuties {
       readonly nodeAlerts?: NodeAlerts | undefined;
       readonly reminders?: Reminders | undefined;
       readonly expiry?: ApprovalExpiry | undefined;
+      readonly receipts?: ApprovalReceipts | undefined;
     },
   ) {}
 
@@ -53,6 +55,16 @@ export class GatewayDuties {
     if (this.running) this.parts.expiry?.schedule();
   }
 
+  /** Looks for approvals now in effect (when this process runs the duties): the fleet changed, or one was given. */
+  checkReceipts(trigger: 'fleet' | 'other' = 'other'): void {
+    if (this.running) this.parts.receipts?.schedule(trigger);
+  }
+
+  /** Resolves once the receipt check running now (if any) is done (tests). */
+  receiptsIdle(): Promise<void> {
+    return this.parts.receipts?.idle() ?? Promise.resolve();
+  }
+
   get running(): boolean {
     return this.parts.watcher.running;
   }
@@ -65,6 +77,7 @@ export class GatewayDuties {
     this.parts.nodeAlerts?.start(stores);
     this.parts.reminders?.start(stores);
     this.parts.expiry?.start(stores);
+    this.parts.receipts?.start(stores);
     // Taken over with the session already up: its hello resync has passed, so catch up with the gateway now.
     if (this.parts.client.isConnected) void this.parts.watcher.reconcile('background work taken over');
     void this.parts.execWatcher?.reconcile('background work taken over');
@@ -78,6 +91,7 @@ export class GatewayDuties {
     this.parts.nodeAlerts?.stop();
     this.parts.reminders?.stop();
     this.parts.expiry?.stop();
+    this.parts.receipts?.stop();
   }
 
   /** Reconciles here when this process runs the duties, else asks the one that does. */

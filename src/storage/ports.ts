@@ -102,8 +102,16 @@ export interface ClaimStore {
 
 /** A message to deliver once: a thread reply under a request's card, an alert in a channel, or a node alert. */
 export type OutboxMessage =
-  /** `ended`: the reply says how the approval ended (revoked, time up); absent: how the request was decided. */
-  | { readonly kind: 'decision-reply'; readonly request: RequestKey; readonly ended?: true | undefined }
+  /**
+   * `ended`: the reply says how the approval ended (revoked, time up); `receipt`: that the approval is in effect
+   * (or not yet); neither: how the request was decided.
+   */
+  | {
+      readonly kind: 'decision-reply';
+      readonly request: RequestKey;
+      readonly ended?: true | undefined;
+      readonly receipt?: true | undefined;
+    }
   /** Reminder `n` under a pending request's card, naming who may decide it. */
   | { readonly kind: 'reminder'; readonly request: RequestKey; readonly n: number }
   /** `open`: post the node alert; `update`: re-render it and say in its thread which nodes recovered. */

@@ -196,3 +196,60 @@ describe('time-bound approvals', () => {
     expect((await recordOf(h.bot, 'node', requestId))?.status).toBe('pending');
   });
 });
+
+describe('receipts', () => {
+  it('replies under the card once the approved node is seen with its commands: when, how many, which sensitive ones', async () => {
+    h = await startHarness({ env: { OPENCLAW_ALLOW_SYSTEM_RUN: 'false' } });
+    const requestId = h.gateway.requestNodePairing({
+      displayName: 'receipt-box',
+      commands: ['ollama.models', 'system.which'],
+    });
+    const card = await cardFor(h, 'receipt-box');
+    await h.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: ADMIN });
+    await until(() => expect(h?.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(2));
+    const [decision, receipt] = (h.slack.threadReplies(CHANNEL, card.ts) ?? []).map((m) => JSON.stringify(m.blocks));
+    expect(decision).toContain(`<@${ADMIN}> approved node *receipt-box*`);
+    expect(receipt).toContain('is in effect');
+    expect(receipt).toContain('with 2 commands');
+    expect(receipt).toContain('`system.which` active');
+    expect((await recordOf(h.bot, 'node', requestId))?.approval?.receipt).toMatchObject({
+      how: 'connected',
+      commands: 2,
+    });
+    // Once: more fleet changes post nothing more.
+    h.gateway.setNodeConnected((await recordOf(h.bot, 'node', requestId))?.request.subjectId ?? '', false);
+    h.gateway.setNodeConnected((await recordOf(h.bot, 'node', requestId))?.request.subjectId ?? '', true);
+    await h.bot.gateways.get('default')?.duties.receiptsIdle();
+    await h.bot.delivery.sync();
+    expect(h.slack.threadReplies(CHANNEL, card.ts)).toHaveLength(2);
+    expect(h.slack.violations).toEqual([]);
+  });
+});
+
+describe('what changed', () => {
+  it('shows a widening request as a diff against what was approved, and the audit of its approval keeps it', async () => {
+    h = await startHarness();
+    const nodeId = 'node-widens';
+    h.gateway.requestNodePairing({ nodeId, displayName: 'widens', commands: ['ollama.models'] });
+    await approved(h, 'widens');
+    const wider = h.gateway.requestNodePairing({
+      nodeId,
+      displayName: 'widens',
+      commands: ['ollama.models', 'system.which'],
+    });
+    // Right after an approval the bot may still be reading what the node was approved for: the card catches up.
+    const card = await until(() => {
+      const c = cards(h as Harness).find(
+        (m) => json(m).includes(wider) && json(m).includes('*New commands* (1): `system.which`'),
+      );
+      if (!c) throw new Error('no diff card for the wider request yet');
+      return c;
+    });
+    await h.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: ADMIN });
+    await until(async () => expect((await recordOf((h as Harness).bot, 'node', wider))?.status).toBe('approved'));
+    const row = (await h.bot.storage.audit.list(50)).find((a) => a.requestId === wider && a.outcome === 'ok');
+    expect(row?.params).toMatchObject({
+      changes: { addedCommands: ['system.which'], removedCommands: [], addedCaps: [], removedCaps: [] },
+    });
+  });
+});

@@ -17,6 +17,27 @@ export function renderDecisionReply(record: RequestRecord, ended = false): Rende
   return { text: line, blocks: [section(blockId('reply', versionSuffix([record])), line)] };
 }
 
+/** The receipt under an approved node's card: connected with its approved commands (which sensitive ones), or not yet. */
+export function renderReceiptReply(record: RequestRecord): RenderedMessage {
+  const receipt = record.approval?.receipt;
+  const subject = `${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})`;
+  let line: string;
+  if (receipt?.how === 'connected') {
+    const at =
+      receipt.connectedAtMs === undefined ? '' : ` (connected since ${formatSlackDate(receipt.connectedAtMs)})`;
+    const active = receipt.active ?? [];
+    const sensitive =
+      active.length > 0
+        ? `; ${active.map((c) => inlineCode(c, 60)).join(', ')} active`
+        : '; none of them beyond the harmless list';
+    line = `📡 The ${subject} is in effect${at} with ${receipt.commands ?? 0} commands${sensitive}.`;
+  } else {
+    line = `⚠️ The ${subject} has not connected with its approved commands within 10 minutes of the approval. It may be offline or still on an older surface; \`/openclaw describe\` shows it as it is now.`;
+  }
+  const text = truncate(line, FALLBACK_MAX);
+  return { text, blocks: [section(blockId('receipt', versionSuffix([record])), text)] };
+}
+
 const EXEC_WORDS = { 'allow-once': 'allowed once', 'allow-always': 'allowed always', deny: 'denied' } as const;
 
 /** "<@U…> allowed once `cmd` on node *name*", and the rest of an exec request's endings. */

@@ -1,5 +1,6 @@
 /** The interactive card for one pairing request: details, what is asked, who may decide, and Approve/Reject. */
 import { formatDuration } from '../../config/workflow.js';
+import { surfaceChanges } from '../../pairing/decision-audit.js';
 import type { FirstApproval, PairingRequest, RequestRecord } from '../../pairing/types.js';
 import { describeFailure } from '../decision-notes.js';
 import { escapeMrkdwn, formatSlackDate, inlineCode, mentionUser, truncate } from '../escape.js';
@@ -112,11 +113,17 @@ function nodeBlocks(request: PairingRequest, policy: RiskPolicy, v: string): Sur
   const blocks: Block[] = [];
   let complete: boolean;
   if (prior) {
-    const newCmds = request.commands.filter((c) => !prior.commands.includes(c));
-    const newCaps = request.caps.filter((c) => !prior.caps.includes(c));
+    const diff = surfaceChanges(request);
+    const newCmds = diff.addedCommands;
+    const newCaps = diff.addedCaps;
     const cmds = fitList(newCmds, { maxChars: 2000 });
     const caps = fitList(newCaps, { maxChars: 800 });
-    const asked = `*New commands* (${newCmds.length}): ${cmds.text}\n*New caps* (${newCaps.length}): ${caps.text}`;
+    const dropped = [...diff.removedCommands, ...diff.removedCaps];
+    const gone =
+      dropped.length > 0
+        ? `\n*No longer asked for* (${dropped.length}): ${renderList(dropped, { maxChars: 500 })}`
+        : '';
+    const asked = `*New commands* (${newCmds.length}): ${cmds.text}\n*New caps* (${newCaps.length}): ${caps.text}${gone}`;
     const had = `*Already approved:* commands ${renderList(prior.commands, { maxChars: 600 })}; caps ${renderList(prior.caps, { maxChars: 500 })}`;
     blocks.push(section(blockId('asked', v), asked), section(blockId('prior', v), had));
     complete = cmds.shown === newCmds.length && caps.shown === newCaps.length;

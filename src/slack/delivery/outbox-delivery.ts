@@ -1,7 +1,7 @@
 import type { RequestRecord } from '../../pairing/types.js';
 import { gatewayOfMessage, type OutboxMessage, type Storage } from '../../storage/ports.js';
 import { context, section } from '../blocks/block-kit.js';
-import { renderDecisionReply } from '../blocks/decision-reply.js';
+import { renderDecisionReply, renderReceiptReply } from '../blocks/decision-reply.js';
 import { renderNodeAlert, renderNodeAlertReply } from '../blocks/node-alert.js';
 import { renderReminder } from '../blocks/reminder.js';
 import { escapeMrkdwn, truncate } from '../escape.js';
@@ -78,7 +78,9 @@ export class OutboxDelivery implements DeliverySource {
           const reply =
             message.kind === 'reminder'
               ? renderReminder(record, message.n, this.options.decidersOf?.(record) ?? [])
-              : renderDecisionReply(record, message.ended === true);
+              : message.receipt
+                ? renderReceiptReply(record)
+                : renderDecisionReply(record, message.ended === true);
           assertOwned(scope, [gateway]);
           await slack.call('chat.postMessage', () =>
             slack.client.chat.postMessage({

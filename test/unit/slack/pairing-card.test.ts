@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { surfaceChanges } from '../../../src/pairing/decision-audit.js';
 import type { RequestRecord, RequestStatus } from '../../../src/pairing/types.js';
 import { CommandPolicy } from '../../../src/policy/command-policy.js';
 import type { Block } from '../../../src/slack/blocks/block-kit.js';
@@ -152,6 +153,22 @@ describe('renderPairingCard', () => {
     expect(text).toContain('*New commands* (1): `system.run`');
     expect(text).toContain('*Already approved:* commands `camera.snap`');
     expect(text).toContain('`system.run` (new)');
+  });
+
+  it('shows what a widening request no longer asks for, and the audit of its decision keeps the diff', () => {
+    const request = makeRequest({
+      caps: ['system'],
+      commands: ['system.run'],
+      previouslyApproved: { caps: ['camera'], commands: ['camera.snap', 'system.run'] },
+    });
+    const text = allText(renderPairingCard(makeRecord(request), CTX).blocks);
+    expect(text).toContain('*No longer asked for* (2): `camera.snap`, `camera`');
+    expect(surfaceChanges(request)).toEqual({
+      addedCommands: [],
+      removedCommands: ['camera.snap'],
+      addedCaps: ['system'],
+      removedCaps: ['camera'],
+    });
   });
 
   it('renders a device request with role, scopes and expiry', () => {

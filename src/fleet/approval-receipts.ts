@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import type { NodeInfo } from '../gateway/schemas.js';
+import type { ApprovalReceipt, RequestRecord } from '../pairing/types.js';
+import { type FencedStores, keyOf, type Storage } from '../storage/ports.js';
+
+export interface ApprovalReceiptsOptions {
+  gatewayId: string;
+  /** Reads (any process may read). */
+  storage: Pick<Storage, 'requests'>;
+  /** The gateway's nodes as the fleet model knows them (undefined while it is not in step). */
+  nodes: () => readonly NodeInfo[] | undefined;
+  /** The commands worth naming in a receipt (those that are not harmless). */
+  isSensitive: (command: string) => boolean;
+  onQueued: () => void;
+  log: Logger;
+  checkEveryMs?: number;
+  nowMs?: () => number;
+}
+
+/** A node not seen with its approved commands this long after the approval gets a note instead of a receipt. */
+export const RECEIPT_WAIT_MS = 10 * 60_000;
+/** Approvals older than this get no receipt at all (a bot that was away longer, or records of an older release). */
+const RECEIPT_WINDOW_MS = 70 * 60_000;
+const CHECK_EVERY_MS = 30_000;
+const ACTIVE_MAX = 10;
+
+/**
+ * Receipts under approved node cards: once the node is seen connected with the commands it was approved for (often
+ * at once: it was connected while it asked), a thread reply says when and with what ("connected 14:02 with 8
+ * commands; system.run active"); if that has not happened 10 minutes after the approval, a note says so. Stored on
+ * the request (once, across restarts and replicas); run by the process that does the gateway's duties.
+ */
+export class ApprovalReceipts {
+  private readonly nowMs: () => number;
+  private stores: Pick<FencedStores, 'requests' | 'outbox'> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> = Promise.resolve();
+  /** The last check found no approval waiting: fleet changes alone need no look at the store until one is given. */
+  private nothingWaiting = false;
+
+  constructor(private readonly options: ApprovalReceiptsOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  start(stores: Pick<FencedStores, 'requests' | 'outbox'>): void {
+    this.stores = stores;
+    this.timer = setInterval(() => this.schedule(), this.options.checkEveryMs ?? CHECK_EVERY_MS);
+    this.timer.unref();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stores = undefined;
+    clearInterval(this.timer);
+  }
+
+  idle(): Promise<void> {
+    return this.checking;
+  }
+
+  /** Checks now (after the check running): the fleet changed, or a request was approved (or the timer). */
+  schedule(trigger: 'fleet' | 'other' = 'other'): void {
+    if (trigger === 'fleet' && this.nothingWaiting) return;
+    this.checking = this.checking
+      .then(() => this.check())
+      .catch((err: unknown) => this.options.log.warn({ err }, 'receipt check failed; the next one retries'));
+  }
+
+  private async check(): Promise<void> {
+    const stores = this.stores;
+    if (!stores) return;
+    const now = this.nowMs();
+    const waiting = (await this.options.storage.requests.listByStatus('approved', this.options.gatewayId)).filter(
+      (r) =>
+        r.kind === 'node' &&
+        r.approval?.receipt === undefined &&
+        r.resolvedAtMs !== undefined &&
+        now - r.resolvedAtMs < RECEIPT_WINDOW_MS,
+    );
+    this.nothingWaiting = waiting.length === 0;
+    if (waiting.length === 0) return;
+    const nodes = this.options.nodes();
+    for (const record of waiting) {
+      const receipt = this.receiptFor(record, nodes, now);
+      if (!receipt) continue;
+      const saved = await stores.requests.setApproval(
+        keyOf(record),
+        { ...record.approval, receipt },
+        record.version,
+        now,
+      );
+      // Changed meanwhile (revoked, re-rendered): the next check looks again.
+      if (!saved) continue;
+      await stores.outbox.enqueue({ kind: 'decision-reply', request: keyOf(record), receipt: true }, now);
+      this.options.log.info({ requestId: record.requestId, how: receipt.how }, 'approval receipt queued');
+      this.options.onQueued();
+    }
+  }
+
+  private receiptFor(
+    record: RequestRecord,
+    nodes: readonly NodeInfo[] | undefined,
+    now: number,
+  ): ApprovalReceipt | undefined {
+    const node = nodes?.find((n) => n.nodeId === record.request.subjectId);
+    const approved = record.request.commands;
+    if (node?.connected === true && approved.every((c) => node.commands.includes(c))) {
+      return {
+        how: 'connected',
+        atMs: now,
+        connectedAtMs: node.connectedAtMs,
+        commands: node.commands.length,
+        active: node.commands.filter((c) => this.options.isSensitive(c)).slice(0, ACTIVE_MAX),
+      };
+    }
+    if (now - (record.resolvedAtMs ?? now) >= RECEIPT_WAIT_MS) return { how: 'late', atMs: now };
+    return undefined;
+  }
+}
