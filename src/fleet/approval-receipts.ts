@@ -104,13 +104,18 @@ export class ApprovalReceipts {
   ): ApprovalReceipt | undefined {
     const node = nodes?.find((n) => n.nodeId === record.request.subjectId);
     const approved = record.request.commands;
-    if (node?.connected === true && approved.every((c) => node.commands.includes(c))) {
+    const missing = node ? approved.filter((c) => !node.commands.includes(c)) : approved;
+    // In effect: connected with every approved command, or approved on the gateway with fewer (its policy may
+    // withhold some: the receipt names them).
+    const inEffect = node?.connected === true && (missing.length === 0 || node.approvalState === 'approved');
+    if (node && inEffect) {
       return {
         how: 'connected',
         atMs: now,
         connectedAtMs: node.connectedAtMs,
         commands: node.commands.length,
         active: node.commands.filter((c) => this.options.isSensitive(c)).slice(0, ACTIVE_MAX),
+        ...(missing.length > 0 ? { missing: missing.slice(0, ACTIVE_MAX) } : {}),
       };
     }
     if (now - (record.resolvedAtMs ?? now) >= RECEIPT_WAIT_MS) return { how: 'late', atMs: now };

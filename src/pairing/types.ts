@@ -118,6 +118,8 @@ export interface ApprovalReceipt {
   readonly connectedAtMs?: number | undefined;
   readonly commands?: number | undefined;
   readonly active?: readonly string[] | undefined;
+  /** Approved commands the gateway does not list for the node (its policy may withhold some). */
+  readonly missing?: readonly string[] | undefined;
 }
 
 /** The bot's lasting record of one request and its card. */

@@ -29,6 +29,8 @@ const ORDINARY = ['ollama.models'];
 const DURATION_MS = 15_000;
 /** What a node host prints when the gateway closes its session after `node.pair.remove`. */
 const REMOVED_LINE = 'node host gateway closed (4001): device removed';
+/** The second approver of the two-person suite (the harness lets the bot mention it). */
+const SECOND = 'U0SECOND01';
 
 /** `node.pair.list` straight from the gateway: its store of node pairings (pending requests and paired nodes). */
 interface NodePairList {
@@ -39,10 +41,11 @@ interface NodePairList {
 const json = (m: StoredMessage | undefined) => JSON.stringify(m?.blocks ?? []);
 
 /**
- * Issue 16 against the real gateway: Revoke on an approved node's card, and a time-bound approval whose end removes
- * the node, both checked on the gateway's own state (its CLI and the node host's session), not only on the cards.
+ * Issue 16 against the real gateway: Revoke on an approved node's card, a time-bound approval whose end removes the
+ * node, the two-person rule and the receipt under an approved card, all checked on the gateway's own state (its CLI
+ * and the node host's session), not only on the cards.
  */
-describe('the approval workflow (Revoke, time-bound approvals), against the real OpenClaw gateway and node hosts', () => {
+describe('the approval workflow (Revoke, time-bound approvals, two-person rule, receipts), against the real OpenClaw gateway and node hosts', () => {
   let gw: RealGateway;
   let app: SlackBot;
   let stateDir: string;
@@ -55,13 +58,20 @@ describe('the approval workflow (Revoke, time-bound approvals), against the real
   /** The node as `nodes list` shows it (approvalState, effective commands). */
   const listedOnGateway = async (nodeId: string) => (await listNodesViaCli(gw)).paired.find((n) => n.nodeId === nodeId);
 
-  const cards = () => app.slack.messages(CHANNEL).filter((m) => !m.thread_ts);
-  const current = (ts: string) => cards().find((m) => m.ts === ts);
-  const replies = (ts: string) => app.slack.threadReplies(CHANNEL, ts).map((m) => JSON.stringify(m.blocks));
+  // The helpers below look at `bot` (the suite's bot unless told): the two-person suite runs a bot of its own.
+  const cards = (bot = app) => bot.slack.messages(CHANNEL).filter((m) => !m.thread_ts);
+  const current = (ts: string, bot = app) => cards(bot).find((m) => m.ts === ts);
+  const replies = (ts: string, bot = app) => bot.slack.threadReplies(CHANNEL, ts).map((m) => JSON.stringify(m.blocks));
   const notes = (click: { responses(): { body: unknown }[] }) => click.responses().map((r) => JSON.stringify(r.body));
+  /** Waits for the receipt under a card ("… is in effect … with N commands …") and returns its text. */
+  const receiptOf = (ts: string, bot = app) =>
+    waitFor(() => replies(ts, bot).find((r) => r.includes('is in effect')), {
+      ...WAIT,
+      description: 'the receipt under the card',
+    });
 
   /** Starts a node host advertising only ORDINARY and waits for its card and its pending request on the gateway. */
-  const pendingHost = async (name: string) => {
+  const pendingHost = async (name: string, bot = app) => {
     const host = await startNodeHost(gw, { name, commands: ORDINARY });
     hosts.push(host);
     const request = await waitFor(
@@ -70,7 +80,7 @@ describe('the approval workflow (Revoke, time-bound approvals), against the real
     );
     expect(request.requiredApproveScopes).not.toContain('operator.admin');
     const card = await waitFor(
-      () => cards().find((m) => json(m).includes(name) && json(m).includes(request.requestId.slice(0, 8))),
+      () => cards(bot).find((m) => json(m).includes(name) && json(m).includes(request.requestId.slice(0, 8))),
       { ...WAIT, description: `card for ${name}` },
     );
     return { host, request, card };
@@ -109,6 +119,10 @@ describe('the approval workflow (Revoke, time-bound approvals), against the real
       { ...WAIT, description: 'the Revoke button on the approved card' },
     );
     expect(JSON.parse(buttonValue(approved, 'pairing.revoke'))).toEqual({ g: 'default', r: request.requestId });
+    // The receipt comes once the bot sees the node connected with its approved commands: before the revoke here, so
+    // the thread's order below is fixed.
+    const count = (await listedOnGateway(nodeId))?.commands.length ?? -1;
+    expect(await receiptOf(card.ts)).toContain(`with ${count} command${count === 1 ? '' : 's'}`);
 
     // An approver is not an admin: refused, and the gateway still has the node.
     const refused = await app.slack.action({
@@ -158,9 +172,10 @@ describe('the approval workflow (Revoke, time-bound approvals), against the real
         json(current(card.ts)).includes(`Revoked by <@${ADMIN}>`) && !json(current(card.ts)).includes('pairing.revoke'),
       { ...WAIT, description: 'the card says who revoked it, without Revoke' },
     );
-    await waitFor(() => replies(card.ts).length === 2, { ...WAIT, description: 'the revoke reply in the thread' });
+    await waitFor(() => replies(card.ts).length === 3, { ...WAIT, description: 'the revoke reply in the thread' });
     expect(replies(card.ts)).toEqual([
       expect.stringContaining(`<@${APPROVER}> approved node *revoke-host*`),
+      expect.stringContaining('is in effect'),
       expect.stringContaining(`<@${ADMIN}> revoked node *revoke-host*`),
     ]);
     expect((await recordOf(app.bot, 'node', request.requestId))?.status).toBe('removed');
@@ -252,5 +267,141 @@ describe('the approval workflow (Revoke, time-bound approvals), against the real
       ['openclaw-slack-ops', 'ok', 'lease-host'],
     ]);
     expect(app.slack.violations).toEqual([]);
+  });
+
+  /**
+   * OPENCLAW_TWO_PERSON=all with two approvers, on a bot of its own (own fake Slack and state) against the same
+   * gateway. The suite's bot keeps its configuration: it posts a card of its own for the host, which nobody clicks.
+   */
+  describe('with OPENCLAW_TWO_PERSON=all', () => {
+    let two: SlackBot;
+    let twoStateDir: string;
+
+    beforeAll(async () => {
+      twoStateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ocso-e2e-two-person-'));
+      two = await startSlackBot(
+        { url: gw.url, token: gw.token },
+        { stateDir: twoStateDir, env: { OPENCLAW_TWO_PERSON: 'all', OPENCLAW_APPROVERS: `${APPROVER},${SECOND}` } },
+      );
+    }, 180_000);
+
+    afterAll(async () => {
+      await two?.stop();
+      if (twoStateDir) await fs.rm(twoStateDir, { recursive: true, force: true });
+    });
+
+    it('pairs on the gateway only on a second approver’s click, then replies that the approval is in effect with the gateway’s command count', async () => {
+      const { request, card } = await pendingHost('two-keys-host', two);
+      const { nodeId, requestId } = request;
+      const audited = async (action: string, actor: string, outcome: string) =>
+        (await two.bot.storage.audit.list(50)).some(
+          (a) => a.action === action && a.actor === actor && a.outcome === outcome && a.requestId === requestId,
+        );
+      /** The gateway's own state: the request still pending, the node not paired. */
+      const expectStillPending = async () => {
+        const list = await pairList();
+        expect(list.pending.map((r) => r.requestId)).toContain(requestId);
+        expect(list.paired.map((n) => n.nodeId)).not.toContain(nodeId);
+        expect((await listedOnGateway(nodeId))?.approvalState).toBe('pending-approval');
+      };
+
+      // First approver: recorded by the bot (card, note, store, audit), nothing sent to the gateway.
+      const first = await two.slack.action({
+        channel: CHANNEL,
+        messageTs: card.ts,
+        actionId: 'pairing.approve',
+        userId: APPROVER,
+      });
+      await waitFor(
+        () =>
+          notes(first)
+            .join()
+            .match(/1 of 2/),
+        { ...WAIT, description: 'the first approver told 1 of 2' },
+      );
+      await waitFor(() => json(current(card.ts, two)).includes('1 of 2 approvals'), {
+        ...WAIT,
+        description: 'the card says 1 of 2 approvals',
+      });
+      await waitFor(() => audited('pairing.approve.first', APPROVER, 'ok'), {
+        ...WAIT,
+        description: 'the first approval audited',
+      });
+      const recorded = await recordOf(two.bot, 'node', requestId);
+      expect([recorded?.status, recorded?.approval?.first?.userId]).toEqual(['pending', APPROVER]);
+      await expectStillPending();
+
+      // The same person again: refused, still nothing on the gateway.
+      const again = await two.slack.action({
+        channel: CHANNEL,
+        messageTs: card.ts,
+        actionId: 'pairing.approve',
+        userId: APPROVER,
+      });
+      await waitFor(
+        () =>
+          notes(again)
+            .join()
+            .match(/You approved this already/),
+        { ...WAIT, description: 'the repeat refused' },
+      );
+      await waitFor(() => audited('pairing.approve', APPROVER, 'already'), {
+        ...WAIT,
+        description: 'the repeat audited',
+      });
+      await expectStillPending();
+      expect(json(current(card.ts, two))).toContain('1 of 2 approvals');
+      expect(replies(card.ts, two)).toEqual([]);
+
+      // A second, different approver completes it: only now does the gateway pair the node.
+      const secondClickAt = Date.now();
+      await two.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'pairing.approve', userId: SECOND });
+      const paired = await waitFor(() => pairedOnGateway(nodeId), { ...WAIT, description: 'two-keys-host paired' });
+      expect(paired.approvedAtMs).toBeGreaterThanOrEqual(secondClickAt);
+      expect((await pairList()).pending.map((r) => r.requestId)).not.toContain(requestId);
+      await waitFor(() => json(current(card.ts, two)).includes(`Approved by <@${APPROVER}> and <@${SECOND}>`), {
+        ...WAIT,
+        description: 'the card names both approvers',
+      });
+      expect(json(current(card.ts, two))).not.toContain('pairing.approve');
+      expect(await audited('pairing.approve', SECOND, 'ok')).toBe(true);
+
+      // The receipt: posted once the bot sees the node connected with its approved commands, naming how many it has
+      // as the gateway reports them.
+      const listed = await waitFor(
+        async () => {
+          const n = await listedOnGateway(nodeId);
+          return n?.approvalState === 'approved' && n.connected && ORDINARY.every((c) => n.commands.includes(c))
+            ? n
+            : undefined;
+        },
+        { ...WAIT, description: 'two-keys-host connected with its approved commands in nodes list' },
+      );
+      const receipt = await receiptOf(card.ts, two);
+      // `nodes status` (raw node.list) also says when the node's session began: the receipt names that time.
+      const status = (await gatewayCli(gw, ['nodes', 'status'])) as {
+        nodes: readonly { nodeId: string; connectedAtMs?: number }[];
+      };
+      const connectedAtMs = status.nodes.find((n) => n.nodeId === nodeId)?.connectedAtMs;
+      console.log(`two-keys-host: commands on the gateway ${JSON.stringify(listed.commands)}; receipt: ${receipt}`);
+      expect(receipt).toContain('node *two-keys-host*');
+      const n = listed.commands.length;
+      expect(receipt).toContain(`with ${n} command${n === 1 ? '' : 's'}`);
+      expect(receipt).toContain('none of them beyond the harmless list');
+      expect(connectedAtMs).toBeTypeOf('number');
+      expect(receipt).toContain(`connected since <!date^${Math.floor((connectedAtMs ?? 0) / 1000)}^`);
+      const stored = await recordOf(two.bot, 'node', requestId);
+      expect(stored?.status).toBe('approved');
+      expect(stored?.approval?.receipt).toMatchObject({
+        how: 'connected',
+        commands: listed.commands.length,
+        connectedAtMs,
+      });
+      expect(replies(card.ts, two)).toEqual([
+        expect.stringContaining(`<@${SECOND}> approved node *two-keys-host*`),
+        expect.stringContaining('is in effect'),
+      ]);
+      expect(two.slack.violations).toEqual([]);
+    });
   });
 });

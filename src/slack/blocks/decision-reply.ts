@@ -30,7 +30,13 @@ export function renderReceiptReply(record: RequestRecord): RenderedMessage {
       active.length > 0
         ? `; ${active.map((c) => inlineCode(c, 60)).join(', ')} active`
         : '; none of them beyond the harmless list';
-    line = `📡 The ${subject} is in effect${at} with ${receipt.commands ?? 0} commands${sensitive}.`;
+    const n = receipt.commands ?? 0;
+    const missing = receipt.missing ?? [];
+    const withheld =
+      missing.length > 0
+        ? ` Not listed by the gateway although approved: ${missing.map((c) => inlineCode(c, 60)).join(', ')} (its node command policy may withhold them).`
+        : '';
+    line = `📡 The ${subject} is in effect${at} with ${n} command${n === 1 ? '' : 's'}${sensitive}.${withheld}`;
   } else {
     line = `⚠️ The ${subject} has not connected with its approved commands within 10 minutes of the approval. It may be offline or still on an older surface; \`/openclaw describe\` shows it as it is now.`;
   }

@@ -44,7 +44,8 @@ export function firstActionableAt(
   const calls = slack.calls().filter((c) => methods.includes(c.method) && isAccepted(c));
   for (const call of calls) {
     const values = collectValues(blocksOf(call.args)).join('\n');
-    for (const id of ids) if (!found.has(id) && values.includes(id)) found.set(id, call.atMs);
+    // The fake's receipt of the call: its own checks afterwards are Slack's time, not the bot's.
+    for (const id of ids) if (!found.has(id) && values.includes(id)) found.set(id, call.receivedAtMs ?? call.atMs);
     if (found.size === ids.length) break;
   }
   return found;

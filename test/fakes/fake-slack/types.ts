@@ -82,7 +82,10 @@ export interface RecordedCall {
   readonly httpStatus: number;
   /** The JSON answered, or undefined when the connection was dropped. */
   readonly response: JsonObject | undefined;
+  /** When the answer was decided (after the fake's own checks). */
   readonly atMs: number;
+  /** When the request arrived (before its body was read and checked): where the caller's part ends. */
+  readonly receivedAtMs?: number;
 }
 
 /** What the app delivered for one response_url (a POST) or through an ack body/payload. */

@@ -93,6 +93,7 @@ export class WebApi {
 
   /** Serves one `/api/<method>` request. */
   async handle(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    const receivedAtMs = this.deps.store.nowMs();
     const raw = await readBody(req);
     const parsed = parseApiArgs(req.headers['content-type'], raw, query);
     const args = parsed.ok ? parsed.args : {};
@@ -101,7 +102,8 @@ export class WebApi {
     const hold = this.deps.faults.takeHold(method);
     const answer = (status: number, body: JsonObject | undefined, extra: Record<string, string> = {}): void => {
       const headers = { ...granted, ...extra };
-      this.deps.store.recordCall({ method, args, httpStatus: status, response: body, atMs: this.deps.store.nowMs() });
+      const atMs = this.deps.store.nowMs();
+      this.deps.store.recordCall({ method, args, httpStatus: status, response: body, atMs, receivedAtMs });
       if (hold) {
         hold.arrive();
         void hold.gate.then(() => sendJson(res, status, body ?? {}, headers));

@@ -108,3 +108,21 @@ describe('ApprovalReceipts', () => {
     t.stop();
   });
 });
+
+describe('ApprovalReceipts with a gateway that withholds commands', () => {
+  it('gives the receipt once the gateway lists the node approved, naming the approved commands it does not list', async () => {
+    const t = setup();
+    await t.approve('d', ['ollama.models', 'system.run']);
+    t.setNodes([node('node-d', ['ollama.models'])]);
+    await t.check();
+    expect(t.queued()).toBe(0);
+    t.setNodes([{ ...node('node-d', ['ollama.models']), approvalState: 'approved' } as NodeInfo]);
+    await t.check();
+    expect((await t.storage.requests.get(key('d')))?.approval?.receipt).toMatchObject({
+      how: 'connected',
+      commands: 1,
+      missing: ['system.run'],
+    });
+    t.stop();
+  });
+});
