@@ -230,6 +230,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         storage,
         scope: coordinator,
         gatewayLabel: (id) => gateways.label(id),
+        receiptNow: async (record) => gateways.get(record.gateway)?.receipts.inEffect(record),
         decidersOf: (record) =>
           record.kind === 'exec'
             ? config.exec.approvers

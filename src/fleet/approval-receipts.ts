@@ -9,6 +9,8 @@ export interface ApprovalReceiptsOptions {
   storage: Pick<Storage, 'requests'>;
   /** The gateway's nodes as the fleet model knows them (undefined while it is not in step). */
   nodes: () => readonly NodeInfo[] | undefined;
+  /** The nodes read from the gateway when the model is not in step (node.list), for a receipt asked for now. */
+  fetchNodes?: () => Promise<readonly NodeInfo[]>;
   /** The commands worth naming in a receipt (those that are not harmless). */
   isSensitive: (command: string) => boolean;
   onQueued: () => void;
@@ -22,6 +24,8 @@ export const RECEIPT_WAIT_MS = 10 * 60_000;
 /** Approvals older than this get no receipt at all (a bot that was away longer, or records of an older release). */
 const RECEIPT_WINDOW_MS = 70 * 60_000;
 const CHECK_EVERY_MS = 30_000;
+/** How long a decision's reply waits for the gateway's node list to know whether it is in effect. */
+const FETCH_WAIT_MS = 2_000;
 const ACTIVE_MAX = 10;
 
 /**
@@ -95,6 +99,24 @@ export class ApprovalReceipts {
       this.options.log.info({ requestId: record.requestId, how: receipt.how }, 'approval receipt queued');
       this.options.onQueued();
     }
+  }
+
+  /**
+   * The receipt due now if the node is in effect (never the late note), for the decision's reply to carry; reads
+   * the gateway's list when the model is behind (an approval has just changed it), within {@link FETCH_WAIT_MS}.
+   */
+  async inEffect(record: RequestRecord): Promise<ApprovalReceipt | undefined> {
+    let nodes = this.options.nodes();
+    if (!nodes && this.options.fetchNodes) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), FETCH_WAIT_MS);
+      });
+      nodes = await Promise.race([this.options.fetchNodes().catch(() => undefined), late]);
+      clearTimeout(timer);
+    }
+    const receipt = this.receiptFor(record, nodes, this.nowMs());
+    return receipt?.how === 'connected' ? receipt : undefined;
   }
 
   private receiptFor(

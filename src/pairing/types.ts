@@ -120,6 +120,8 @@ export interface ApprovalReceipt {
   readonly active?: readonly string[] | undefined;
   /** Approved commands the gateway does not list for the node (its policy may withhold some). */
   readonly missing?: readonly string[] | undefined;
+  /** Said in the decision's own thread reply (it was known before that was posted): no reply of its own. */
+  readonly inReply?: true | undefined;
 }
 
 /** The bot's lasting record of one request and its card. */

@@ -169,6 +169,7 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
     gatewayId: config.id,
     storage,
     nodes: () => directory.current(),
+    fetchNodes: () => directory.list(),
     isSensitive: (command) => shared.policy.riskOf(command) !== 'ordinary',
     onQueued: () => shared.domain.emit({ type: 'delivery.queued' }),
     log: gatewayLog.child({ component: 'receipts' }),
@@ -206,5 +207,5 @@ export async function createGatewayRuntime(config: GatewayConfig, shared: Shared
         lastError: status.lastError,
       });
   });
-  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts, duties, exec };
+  return { id: config.id, config, client, nodes, directory, watcher, decider, alerts, receipts, duties, exec };
 }

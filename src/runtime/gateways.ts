@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config/gateways.js';
 import type { ExecRuntime } from '../exec/exec-runtime.js';
+import type { ApprovalReceipts } from '../fleet/approval-receipts.js';
 import type { FleetModel } from '../fleet/fleet-model.js';
 import type { GatewayClient, GatewayStatus } from '../gateway/gateway-client.js';
 import type { NodeManager } from '../gateway/nodes.js';
@@ -19,6 +20,8 @@ export interface GatewayRuntime {
   readonly watcher: PairingWatcher;
   readonly decider: PairingDecider;
   readonly alerts: GatewayAlerts;
+  /** Receipts under approved cards once the approval is in effect. */
+  readonly receipts: ApprovalReceipts;
   /** The gateway's background work (watcher and alerts), run by one process at a time. */
   readonly duties: GatewayDuties;
   /** Exec approvals: their own session, watcher and decider; undefined unless OPENCLAW_EXEC_APPROVALS is on. */

@@ -42,6 +42,8 @@ function send(
       agent,
       signal: signal ?? undefined,
     });
+    // A call is one small write; Nagle's algorithm must not hold it back waiting for an ACK.
+    req.on('socket', (socket) => socket.setNoDelay(true));
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];

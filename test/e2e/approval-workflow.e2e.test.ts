@@ -172,12 +172,15 @@ describe('the approval workflow (Revoke, time-bound approvals, two-person rule, 
         json(current(card.ts)).includes(`Revoked by <@${ADMIN}>`) && !json(current(card.ts)).includes('pairing.revoke'),
       { ...WAIT, description: 'the card says who revoked it, without Revoke' },
     );
-    await waitFor(() => replies(card.ts).length === 3, { ...WAIT, description: 'the revoke reply in the thread' });
-    expect(replies(card.ts)).toEqual([
-      expect.stringContaining(`<@${APPROVER}> approved node *revoke-host*`),
-      expect.stringContaining('is in effect'),
-      expect.stringContaining(`<@${ADMIN}> revoked node *revoke-host*`),
-    ]);
+    await waitFor(() => replies(card.ts).at(-1)?.includes(`<@${ADMIN}> revoked node *revoke-host*`), {
+      ...WAIT,
+      description: 'the revoke reply in the thread',
+    });
+    // The receipt is said once: in the approval's own reply when known by then, else in a reply of its own.
+    const thread = replies(card.ts);
+    expect(thread[0]).toContain(`<@${APPROVER}> approved node *revoke-host*`);
+    expect(thread.join('\n').split('is in effect')).toHaveLength(2);
+    expect(thread.length).toBeLessThanOrEqual(3);
     expect((await recordOf(app.bot, 'node', request.requestId))?.status).toBe('removed');
     const audit = await app.bot.storage.audit.list(50);
     expect(audit.filter((a) => a.action === 'remove').map((a) => [a.actor, a.outcome])).toEqual(
@@ -383,7 +386,6 @@ describe('the approval workflow (Revoke, time-bound approvals, two-person rule, 
         nodes: readonly { nodeId: string; connectedAtMs?: number }[];
       };
       const connectedAtMs = status.nodes.find((n) => n.nodeId === nodeId)?.connectedAtMs;
-      console.log(`two-keys-host: commands on the gateway ${JSON.stringify(listed.commands)}; receipt: ${receipt}`);
       expect(receipt).toContain('node *two-keys-host*');
       const n = listed.commands.length;
       expect(receipt).toContain(`with ${n} command${n === 1 ? '' : 's'}`);
@@ -397,10 +399,10 @@ describe('the approval workflow (Revoke, time-bound approvals, two-person rule, 
         commands: listed.commands.length,
         connectedAtMs,
       });
-      expect(replies(card.ts, two)).toEqual([
-        expect.stringContaining(`<@${SECOND}> approved node *two-keys-host*`),
-        expect.stringContaining('is in effect'),
-      ]);
+      const thread = replies(card.ts, two);
+      expect(thread[0]).toContain(`<@${SECOND}> approved node *two-keys-host*`);
+      expect(thread.join('\n').split('is in effect')).toHaveLength(2);
+      expect(thread.length).toBeLessThanOrEqual(2);
       expect(two.slack.violations).toEqual([]);
     });
   });

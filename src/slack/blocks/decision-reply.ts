@@ -13,12 +13,25 @@ export function renderDecisionReply(record: RequestRecord, ended = false): Rende
     !ended && record.status === 'removed' && record.approval?.ended
       ? { ...record, status: 'approved' as const }
       : record;
-  const line = truncate(replyLine(asDecided), FALLBACK_MAX);
+  // A receipt already known joins the decision's reply: one post of Slack's per-channel limit, not two.
+  const receipt = receiptInDecisionReply(record, ended) ? `\n${receiptLine(record)}` : '';
+  const line = truncate(`${replyLine(asDecided)}${receipt}`, FALLBACK_MAX);
   return { text: line, blocks: [section(blockId('reply', versionSuffix([record])), line)] };
+}
+
+/** True when the decision's reply for `record` carries its receipt (known before the reply went out). */
+function receiptInDecisionReply(record: RequestRecord, ended = false): boolean {
+  const receipt = record.approval?.receipt;
+  return !ended && record.status === 'approved' && receipt?.how === 'connected' && receipt.inReply === true;
 }
 
 /** The receipt under an approved node's card: connected with its approved commands (which sensitive ones), or not yet. */
 export function renderReceiptReply(record: RequestRecord): RenderedMessage {
+  const text = truncate(receiptLine(record), FALLBACK_MAX);
+  return { text, blocks: [section(blockId('receipt', versionSuffix([record])), text)] };
+}
+
+function receiptLine(record: RequestRecord): string {
   const receipt = record.approval?.receipt;
   const subject = `${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})`;
   let line: string;
@@ -40,8 +53,7 @@ export function renderReceiptReply(record: RequestRecord): RenderedMessage {
   } else {
     line = `⚠️ The ${subject} has not connected with its approved commands within 10 minutes of the approval. It may be offline or still on an older surface; \`/openclaw describe\` shows it as it is now.`;
   }
-  const text = truncate(line, FALLBACK_MAX);
-  return { text, blocks: [section(blockId('receipt', versionSuffix([record])), text)] };
+  return line;
 }
 
 const EXEC_WORDS = { 'allow-once': 'allowed once', 'allow-always': 'allowed always', deny: 'denied' } as const;

@@ -1,5 +1,5 @@
-import type { RequestRecord } from '../../pairing/types.js';
-import { gatewayOfMessage, type OutboxMessage, type Storage } from '../../storage/ports.js';
+import type { ApprovalReceipt, RequestRecord } from '../../pairing/types.js';
+import { gatewayOfMessage, keyOf, type OutboxMessage, type RequestStore, type Storage } from '../../storage/ports.js';
 import { context, section } from '../blocks/block-kit.js';
 import { renderDecisionReply, renderReceiptReply } from '../blocks/decision-reply.js';
 import { renderNodeAlert, renderNodeAlertReply } from '../blocks/node-alert.js';
@@ -27,6 +27,8 @@ export interface OutboxDeliveryOptions {
   gatewayLabel?: (gateway: string) => string | undefined;
   /** Whose messages this process delivers, and the stores it writes through. */
   scope: DeliveryScope;
+  /** The receipt of an approval in effect right now, if it is: the decision's reply then carries it. */
+  receiptNow?: (record: RequestRecord) => Promise<ApprovalReceipt | undefined>;
   nowMs?: () => number;
 }
 
@@ -39,6 +41,27 @@ export class OutboxDelivery implements DeliverySource {
 
   constructor(private readonly options: OutboxDeliveryOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /**
+   * Before the decision's reply goes out: when the approval is already in effect (known, or seen now), the reply says
+   * so too, and the request notes it first (its own receipt message is then dropped; a retried reply says it again).
+   * One post of Slack's per-channel limit instead of two.
+   */
+  private async receiptInReply(requests: RequestStore, record: RequestRecord): Promise<RequestRecord> {
+    if (record.status !== 'approved' || record.kind !== 'node') return record;
+    let current: RequestRecord | undefined = record;
+    for (let attempt = 0; attempt < 3 && current; attempt += 1) {
+      const known = current.approval?.receipt;
+      if (known && (known.how !== 'connected' || known.inReply)) return current;
+      const receipt = known ?? (await this.options.receiptNow?.(current));
+      if (!receipt) return current;
+      const approval = { ...current.approval, receipt: { ...receipt, inReply: true as const } };
+      if (await requests.setApproval(keyOf(current), approval, current.version, this.nowMs()))
+        return (await requests.get(keyOf(current))) ?? current;
+      current = await requests.get(keyOf(current));
+    }
+    return current ?? record;
   }
 
   async isIdle(): Promise<boolean> {
@@ -55,7 +78,9 @@ export class OutboxDelivery implements DeliverySource {
       if (message.kind === 'node-alert') {
         if (!(await this.deliverNodeAlert(message, queued.id, queued.attemptedAtMs))) continue;
       } else if (message.kind === 'decision-reply' || message.kind === 'reminder') {
-        const record = await requests.get(message.request);
+        let record = await requests.get(message.request);
+        if (message.kind === 'decision-reply' && !message.receipt && !message.ended && record?.ts)
+          record = await this.receiptInReply(scope.storesFor(gateway).requests, record);
         if (!record?.ts || !record.channel) {
           // Never shown (resolved before its card was posted) or gone: nothing to reply under. Otherwise wait for it.
           if (!record || record.ts === '') await outbox.delete(queued.id);
@@ -66,6 +91,12 @@ export class OutboxDelivery implements DeliverySource {
           await outbox.delete(queued.id);
           continue;
         }
+        if (message.kind === 'decision-reply' && message.receipt && record.approval?.receipt?.inReply) {
+          // The decision's own reply said it already.
+          await outbox.delete(queued.id);
+          continue;
+        }
+
         const { channel, ts } = record;
         // A reply tried before may have landed although its answer was lost (or the bot crashed): look first.
         assertOwned(scope, [gateway]);
