@@ -37,6 +37,9 @@ describe('PostgreSQL restarted under load', () => {
     await waitFor(() => expect(cardsPerRequest(s.slack, before)).toEqual([1, 1]), 20_000, 'cards before the outage');
     const card = s.slack.messages(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(before[0] ?? '-'));
     if (!card) throw new Error('no card');
+    // The posts are recorded too: a post whose record the outage cut off is posted again without the history scopes
+    // (the documented duplicate, tested in faults/lost-answer.test.ts), which is not what this test is about.
+    await s.waitForSlackWork(20_000);
 
     await server.stop();
     const during = file('during', 3);
