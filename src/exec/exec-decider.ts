@@ -17,6 +17,8 @@ export interface ExecDecisionInput extends RequestKey {
   readonly fingerprint: string;
   readonly userId: string;
   readonly decision: ExecDecision;
+  /** Why (OPENCLAW_REQUIRE_REASON): kept on the card, in the thread reply and in the audit. */
+  readonly reason?: string | undefined;
 }
 
 export interface ExecDeciderOptions {
@@ -32,6 +34,8 @@ export interface ExecDeciderOptions {
   requestReconcile: (reason: string) => void;
   log: Logger;
   claimsShared?: boolean;
+  /** OPENCLAW_REQUIRE_REASON is on (admin or all: an exec approval always runs code, so either covers it). */
+  requireReason?: boolean;
   nowMs?: () => number;
 }
 
@@ -57,6 +61,11 @@ export class ExecDecider {
 
   constructor(private readonly options: ExecDeciderOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** True when a decision needs a reason (a modal asks for it first). */
+  asksWhy(): boolean {
+    return this.options.requireReason === true;
   }
 
   /** Whether `userId` may decide exec approvals now. */
@@ -89,7 +98,8 @@ export class ExecDecider {
       refuse: (record) => {
         const exec = record.request.exec;
         const offered = exec?.allowedDecisions.includes(input.decision) ?? false;
-        return offered && (input.decision === 'deny' || !exec?.clipped) ? undefined : 'decision-not-offered';
+        if (!offered || (input.decision !== 'deny' && exec?.clipped)) return 'decision-not-offered';
+        return this.asksWhy() && !input.reason?.trim() ? 'reason-required' : undefined;
       },
       audit: (record, outcome, detail) => this.audit(input, record, outcome, detail),
       nowMs: this.nowMs,
@@ -128,8 +138,10 @@ export class ExecDecider {
     try {
       let intent: AuditIntent;
       try {
+        const target = execAuditTarget(claim.userId, claim, record);
         intent = await this.options.audit.begin({
-          ...execAuditTarget(claim.userId, claim, record),
+          ...target,
+          params: target.params && claim.reason ? { ...target.params, reason: claim.reason } : target.params,
           action: `exec.${decision}`,
           detail: resumed ? 'resumed' : undefined,
         });
@@ -147,7 +159,13 @@ export class ExecDecider {
         return await this.onGatewayError(claim, record, err, intent);
       }
       try {
-        return await this.applied(claim, record, { via: 'slack', userId: claim.userId, decision }, intent);
+        const by = {
+          via: 'slack' as const,
+          userId: claim.userId,
+          decision,
+          ...(claim.reason ? { reason: claim.reason } : {}),
+        };
+        return await this.applied(claim, record, by, intent);
       } catch (err) {
         if (!(err instanceof StorageUnavailableError)) throw err;
         this.options.log.warn({ err, requestId: claim.requestId }, 'exec decision applied but not recorded yet');

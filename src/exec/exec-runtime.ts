@@ -43,6 +43,8 @@ export interface ExecRuntimeParts {
   requestReconcile: (reason: string) => void;
   claimsShared?: boolean | undefined;
   reconcileIntervalMs?: number | undefined;
+  /** OPENCLAW_REQUIRE_REASON (and OPENCLAW_TWO_PERSON, which exec approvals do not take yet). */
+  rules?: { readonly requireReason: string } | undefined;
   log: Logger;
   nowMs: () => number;
 }
@@ -88,6 +90,7 @@ export function createExecRuntime(config: GatewayConfig, parts: ExecRuntimeParts
     requestReconcile: parts.requestReconcile,
     log: log.child({ component: 'exec-decisions' }),
     claimsShared: parts.claimsShared,
+    requireReason: (parts.rules?.requireReason ?? 'off') !== 'off',
     nowMs: parts.nowMs,
   });
   const watcher = new ExecWatcher({

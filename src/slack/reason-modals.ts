@@ -8,22 +8,33 @@ import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { formatDuration } from '../config/workflow.js';
-import type { RequestRecord } from '../pairing/types.js';
+import type { ExecDecision, RequestRecord } from '../pairing/types.js';
 import type { RequestKey, Storage } from '../storage/ports.js';
 import { plainText, section } from './blocks/block-kit.js';
 import { type DecisionValue, parseObject } from './blocks/decision-buttons.js';
+import { visibleText } from './blocks/exec-card.js';
 import { displayName, REASON_MAX, shortId, subjectNoun } from './blocks/request-summary.js';
+import { inlineCode } from './escape.js';
 import { describeSlackError } from './slack-errors.js';
 
 export const REASON_CALLBACK_ID = 'pairing.reason';
+
+const VERBS: Record<PendingDecision['decision'], string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  'allow-once': 'Allow once',
+  'allow-always': 'Allow always',
+  deny: 'Deny',
+};
 /** block_id and action_id of the reason input. */
 export const REASON_INPUT = 'reason';
 const METADATA_MAX = 3000;
 
 /** The click a reason modal stands for, as its private_metadata holds it. */
 export interface PendingDecision {
+  /** A pairing decision's button value, or an exec approval's (`k: 'exec'`). */
   readonly value: DecisionValue;
-  readonly decision: 'approve' | 'reject';
+  readonly decision: 'approve' | 'reject' | ExecDecision;
   readonly durationMs?: number | undefined;
   /** Where to answer: the clicked message's response_url, the Home tab, or the review modal below. */
   readonly answer: { readonly responseUrl?: string; readonly home?: true; readonly viewId?: string };
@@ -40,12 +51,13 @@ export function parsePendingDecision(text: string): PendingDecision | undefined 
   const answer = (o ?? {}) as { responseUrl?: unknown; home?: unknown; viewId?: unknown };
   if (!value || typeof value.g !== 'string' || typeof value.r !== 'string' || typeof value.f !== 'string')
     return undefined;
-  if (value.k !== 'node' && value.k !== 'device') return undefined;
-  if (d !== 'approve' && d !== 'reject') return undefined;
+  if (value.k !== 'node' && value.k !== 'device' && value.k !== 'exec') return undefined;
+  const decisions = value.k === 'exec' ? ['allow-once', 'allow-always', 'deny'] : ['approve', 'reject'];
+  if (typeof d !== 'string' || !decisions.includes(d)) return undefined;
   if (t !== undefined && (typeof t !== 'number' || !Number.isSafeInteger(t) || t <= 0)) return undefined;
   return {
     value: { g: value.g, k: value.k, r: value.r, f: value.f },
-    decision: d,
+    decision: d as PendingDecision['decision'],
     durationMs: t as number | undefined,
     answer: {
       ...(typeof answer.responseUrl === 'string' ? { responseUrl: answer.responseUrl } : {}),
@@ -57,8 +69,12 @@ export function parsePendingDecision(text: string): PendingDecision | undefined 
 
 /** The modal: what is being decided, and a required box for the reason (at most {@link REASON_MAX} characters). */
 export function renderReasonModal(record: RequestRecord, pending: PendingDecision): types.ModalView {
-  const verb = pending.decision === 'approve' ? 'Approve' : 'Reject';
+  const verb = VERBS[pending.decision];
   const time = pending.durationMs ? ` for ${formatDuration(pending.durationMs)}` : '';
+  const what =
+    record.kind === 'exec'
+      ? `the command ${inlineCode(visibleText(record.request.exec?.commandText ?? ''), 200)} on ${record.request.exec?.nodeId ? `node *${displayName(record.request)}*` : 'the gateway host'}`
+      : `the ${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})${time}`;
   return {
     type: 'modal',
     callback_id: REASON_CALLBACK_ID,
@@ -69,7 +85,7 @@ export function renderReasonModal(record: RequestRecord, pending: PendingDecisio
     blocks: [
       section(
         'reason.what',
-        `${verb} the ${subjectNoun(record.request)} *${displayName(record.request)}* (${shortId(record.request)})${time}? This team asks for a reason; it is shown on the card, in its thread and kept in the audit log.`,
+        `${verb}: ${what}? This team asks for a reason; it is shown on the card, in its thread and kept in the audit log.`,
       ),
       {
         type: 'input',

@@ -167,3 +167,30 @@ describe.each(['socket', 'http'] as const)('two-person rule (%s mode)', (mode) =
     expect(h.gateway.callCount('node.pair.approve')).toBe(0);
   });
 });
+
+describe.each(['socket', 'http'] as const)('reasons on exec approvals (%s mode)', (mode) => {
+  it('asks why before Allow once is sent, and keeps the reason in the thread and the audit', async () => {
+    h = await startHarness({
+      mode,
+      env: { OPENCLAW_EXEC_APPROVALS: 'true', OPENCLAW_REQUIRE_REASON: 'admin' },
+      prepareGateway: (g) => g.addNode({ nodeId: 'node-exec-why', displayName: 'why-exec', commands: ['system.run'] }),
+    });
+    await h.bot.gateways.get('default')?.exec?.client.waitUntilConnected(10_000);
+    const req = h.gateway.requestExecApproval({ nodeId: 'node-exec-why', argv: ['uptime'] });
+    const card = await until(() => {
+      const c = cards(h as Harness).find((m) => JSON.stringify(m.metadata ?? {}).includes(req.id));
+      if (!c) throw new Error('no exec card yet');
+      return c;
+    });
+    await h.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: 'exec.allow-once', userId: ADMIN });
+    const modal = await newestView(h);
+    expect(JSON.stringify(modal.blocks)).toContain('uptime');
+    expect(h.gateway.callCount('exec.approval.resolve')).toBe(0);
+    await h.slack.submitView({ viewId: modal.id, userId: ADMIN, values: { reason: { reason: 'load check, INC-7' } } });
+    await until(() => expect(h?.gateway.execApproval(req.id)?.decision).toBe('allow-once'));
+    await until(() => expect(JSON.stringify(h?.slack.threadReplies(CHANNEL, card.ts)[0]?.blocks)).toContain('INC-7'));
+    const row = (await h.bot.storage.audit.list(20)).find((a) => a.requestId === req.id && a.outcome === 'ok');
+    expect(row?.params).toMatchObject({ reason: 'load check, INC-7' });
+    expect(h.slack.violations).toEqual([]);
+  });
+});

@@ -68,8 +68,9 @@ function execReplyLine(record: RequestRecord): string {
   const by = record.resolvedBy;
   if (record.status === 'approved' || record.status === 'rejected') {
     const words = EXEC_WORDS[by?.decision ?? (record.status === 'rejected' ? 'deny' : 'allow-once')];
+    const why = by?.via === 'slack' && by.reason ? ` Reason: ${reasonText(by.reason)}` : '';
     return by?.via === 'slack'
-      ? `${record.status === 'rejected' ? '❌' : '✅'} ${mentionUser(by.userId)} ${words} ${cmd} ${where}.`
+      ? `${record.status === 'rejected' ? '❌' : '✅'} ${mentionUser(by.userId)} ${words} ${cmd} ${where}.${why}`
       : `${record.status === 'rejected' ? '❌' : '✅'} ${cmd} ${where} was ${words} outside Slack.`;
   }
   if (record.status === 'expired') return `⌛ The request to run ${cmd} ${where} expired; it did not run.`;

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ExecDecision } from '../../../pairing/types.js';
 import type { RequestKey } from '../../../storage/ports.js';
-import { EXEC_ACTION_IDS, parseExecValue } from '../../blocks/exec-buttons.js';
+import { EXEC_ACTION_IDS, type ExecValue, parseExecValue } from '../../blocks/exec-buttons.js';
 import { describeExecResult } from '../../decision-notes.js';
 import { type ClickOrigin, type DecisionClickDeps, decideAndAnswer, originOf, tell } from './click-origin.js';
 
@@ -12,18 +12,19 @@ export function register(app: App, deps: DecisionClickDeps): void {
       const started = performance.now();
       await ack();
       deps.observeAckMs?.(performance.now() - started);
-      await decideAndTell(deps, action.value ?? '', decision, originOf(body, client));
+      await decideExecAndTell(deps, parseExecValue(action.value ?? ''), decision, originOf(body, client));
     });
   }
 }
 
-async function decideAndTell(
+/** Decides an exec click (a reason modal first when OPENCLAW_REQUIRE_REASON is on) and tells the clicker. */
+export async function decideExecAndTell(
   deps: DecisionClickDeps,
-  raw: string,
+  value: ExecValue | undefined,
   decision: ExecDecision,
   origin: ClickOrigin,
+  reason?: string,
 ): Promise<void> {
-  const value = parseExecValue(raw);
   const exec = value ? deps.gateways.get(value.g)?.exec : undefined;
   if (!value || !exec) {
     await deps.audit.record({
@@ -43,11 +44,16 @@ async function decideAndTell(
     return;
   }
   const key: RequestKey = { gateway: value.g, kind: 'exec', requestId: value.r };
+  if (reason === undefined && exec.decider.asksWhy()) {
+    const pending = { value: { g: value.g, k: 'exec' as const, r: value.r, f: value.f }, decision };
+    // The decision is made when the modal is submitted; if it cannot open, the decider refuses below and says why.
+    if (await deps.reasons.ask(origin.client, origin, key, pending)) return;
+  }
   await decideAndAnswer(
     deps,
     origin,
     { key, action: `exec.${decision}`, target: `exec-request:${key.requestId.slice(0, 128)}` },
-    () => exec.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision }),
+    () => exec.decider.decide({ ...key, fingerprint: value.f, userId: origin.userId, decision, reason }),
     describeExecResult,
   );
 }

@@ -7,6 +7,7 @@ import {
   reasonOf,
 } from '../../reason-modals.js';
 import { type ClickOrigin, type DecisionClickDeps, tell } from '../actions/click-origin.js';
+import { decideExecAndTell } from '../actions/exec-decision.js';
 import { decideAndTell } from '../actions/pairing-decision.js';
 
 /**
@@ -40,6 +41,18 @@ export function register(app: App, deps: DecisionClickDeps): void {
       await tell(deps, origin, undefined, 'This form is not one of ours; nothing was done.');
       return;
     }
-    await decideAndTell(deps, pending.value, pending.decision, origin, pending.durationMs, reason);
+    const { value, decision } = pending;
+    if (value.k === 'exec') {
+      const execDecision = decision === 'approve' || decision === 'reject' ? undefined : decision;
+      await decideExecAndTell(
+        deps,
+        execDecision ? { g: value.g, r: value.r, f: value.f } : undefined,
+        execDecision ?? 'deny',
+        origin,
+        reason,
+      );
+    } else if (decision === 'approve' || decision === 'reject') {
+      await decideAndTell(deps, value, decision, origin, pending.durationMs, reason);
+    }
   });
 }
