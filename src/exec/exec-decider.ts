@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditOutcome } from '../audit/audit-entry.js';
 import type { AuditIntent, AuditLog } from '../audit/audit-log.js';
 import { AppError, ErrorCode, StorageUnavailableError } from '../errors.js';
 import type { DomainEvents } from '../events/domain-events.js';
@@ -6,6 +7,7 @@ import { passGate } from '../pairing/claim-gate.js';
 import type { DecisionResult } from '../pairing/decider.js';
 import { failureOf, isUnknownOutcome, type Refusal } from '../pairing/decision-failure.js';
 import type { MembershipCheck } from '../pairing/ports.js';
+import { approveUnderRule, withdrawFirst } from '../pairing/two-person.js';
 import type { ExecDecision, RequestRecord, RequestStatus, Resolver } from '../pairing/types.js';
 import { type DecisionClaim, keyString, type RequestKey, type Storage } from '../storage/ports.js';
 import { execAuditTarget } from './exec-audit.js';
@@ -36,6 +38,8 @@ export interface ExecDeciderOptions {
   claimsShared?: boolean;
   /** OPENCLAW_REQUIRE_REASON is on (admin or all: an exec approval always runs code, so either covers it). */
   requireReason?: boolean;
+  /** OPENCLAW_TWO_PERSON is on (likewise): an allow needs two different exec approvers. */
+  twoPerson?: boolean;
   nowMs?: () => number;
 }
 
@@ -61,6 +65,24 @@ export class ExecDecider {
 
   constructor(private readonly options: ExecDeciderOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** Withdraws the clicker's first allow (two-person rule) of a pending exec request. */
+  async withdraw(key: RequestKey, userId: string): Promise<DecisionResult> {
+    const record = await this.options.storage.requests.get(key);
+    if (record?.kind !== 'exec') return { outcome: 'unknown' };
+    const input = { ...key, userId, decision: 'allow-once' as const, fingerprint: record.fingerprint };
+    return withdrawFirst(this.ruleDeps(input), record, userId);
+  }
+
+  private ruleDeps(input: ExecDecisionInput) {
+    return {
+      storage: this.options.storage,
+      domain: this.options.domain,
+      nowMs: this.nowMs,
+      audit: async (record: RequestRecord, action: string, outcome: Exclude<AuditOutcome, 'intent'>, detail?: string) =>
+        this.options.audit.record({ ...execAuditTarget(input.userId, input, record), action, outcome, detail }),
+    };
   }
 
   /** True when a decision needs a reason (a modal asks for it first). */
@@ -102,6 +124,11 @@ export class ExecDecider {
         return this.asksWhy() && !input.reason?.trim() ? 'reason-required' : undefined;
       },
       audit: (record, outcome, detail) => this.audit(input, record, outcome, detail),
+      beforeClaim: async (record) => {
+        if (input.decision === 'deny' || !this.options.twoPerson) return {};
+        const step = await approveUnderRule(this.ruleDeps(input), record, { ...input, exec: input.decision });
+        return 'result' in step ? step : { decision: step.decision };
+      },
       nowMs: this.nowMs,
     });
     return 'result' in gate ? gate.result : this.execute(gate.claim, gate.record, false);

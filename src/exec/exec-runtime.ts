@@ -44,7 +44,7 @@ export interface ExecRuntimeParts {
   claimsShared?: boolean | undefined;
   reconcileIntervalMs?: number | undefined;
   /** OPENCLAW_REQUIRE_REASON (and OPENCLAW_TWO_PERSON, which exec approvals do not take yet). */
-  rules?: { readonly requireReason: string } | undefined;
+  rules?: { readonly requireReason: string; readonly twoPerson: string } | undefined;
   log: Logger;
   nowMs: () => number;
 }
@@ -91,6 +91,7 @@ export function createExecRuntime(config: GatewayConfig, parts: ExecRuntimeParts
     log: log.child({ component: 'exec-decisions' }),
     claimsShared: parts.claimsShared,
     requireReason: (parts.rules?.requireReason ?? 'off') !== 'off',
+    twoPerson: (parts.rules?.twoPerson ?? 'off') !== 'off',
     nowMs: parts.nowMs,
   });
   const watcher = new ExecWatcher({

@@ -26,7 +26,9 @@ export interface GateSteps {
   /** A refusal found once the card is known to be current (e.g. an answer the request does not offer). */
   refuse?(record: RequestRecord): Refusal | undefined;
   /** A last step before the claim: an answer ends the click there (two-person rule), else the claim's approval time. */
-  beforeClaim?(record: RequestRecord): Promise<{ result: DecisionResult } | { durationMs?: number | undefined }>;
+  beforeClaim?(
+    record: RequestRecord,
+  ): Promise<{ result: DecisionResult } | { durationMs?: number | undefined; decision?: AnyDecision | undefined }>;
   audit(
     record: RequestRecord | undefined,
     outcome: Exclude<AuditOutcome, 'intent' | 'ok'>,
@@ -65,11 +67,12 @@ export async function passGate(
   const step = await steps.beforeClaim?.(record);
   if (step && 'result' in step) return { result: step.result };
   const durationMs = step ? step.durationMs : input.durationMs;
+  const decision = (step && 'decision' in step ? step.decision : undefined) ?? input.decision;
   const claim: DecisionClaim = {
     gateway: input.gateway,
     kind: input.kind,
     requestId: input.requestId,
-    decision: input.decision,
+    decision,
     userId: input.userId,
     fingerprint: input.fingerprint,
     claimedAtMs: steps.nowMs(),

@@ -8,7 +8,7 @@ import type { AuditOutcome } from '../audit/audit-entry.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { keyOf, type Storage } from '../storage/ports.js';
 import type { DecisionResult } from './decision-result.js';
-import type { RequestRecord } from './types.js';
+import type { ExecDecision, RequestRecord } from './types.js';
 
 export interface TwoPersonDeps {
   readonly storage: Pick<Storage, 'requests'>;
@@ -23,7 +23,9 @@ export interface TwoPersonDeps {
 }
 
 /** What a click under the rule does: record the first approval (an answer), or go on as the second with a time. */
-export type SecondStep = { readonly result: DecisionResult } | { readonly proceed: true; readonly durationMs?: number };
+export type SecondStep =
+  | { readonly result: DecisionResult }
+  | { readonly proceed: true; readonly durationMs?: number; readonly decision?: ExecDecision };
 
 /** The stricter of two approval times (undefined is permanent). */
 function shorter(a: number | undefined, b: number | undefined): number | undefined {
@@ -36,14 +38,29 @@ function shorter(a: number | undefined, b: number | undefined): number | undefin
 export async function approveUnderRule(
   deps: TwoPersonDeps,
   record: RequestRecord,
-  click: { readonly userId: string; readonly durationMs?: number | undefined; readonly reason?: string | undefined },
+  click: {
+    readonly userId: string;
+    readonly durationMs?: number | undefined;
+    readonly reason?: string | undefined;
+    /** Exec approvals: allow-once or allow-always. */
+    readonly exec?: ExecDecision | undefined;
+  },
   attempt = 0,
 ): Promise<SecondStep> {
   const first = record.approval?.first;
   if (first && first.fingerprint === record.fingerprint) {
-    if (first.userId !== click.userId)
-      return { proceed: true, durationMs: shorter(first.durationMs, click.durationMs) };
-    await deps.audit(record, 'pairing.approve', 'already', 'the first of two approvals is already theirs');
+    if (first.userId !== click.userId) {
+      // Exec approvals: allow-always only when both said so.
+      const decision =
+        click.exec && (first.decision === 'allow-once' || click.exec === 'allow-once') ? 'allow-once' : click.exec;
+      return {
+        proceed: true,
+        durationMs: shorter(first.durationMs, click.durationMs),
+        ...(decision ? { decision } : {}),
+      };
+    }
+    const again = click.exec ? `exec.${click.exec}` : 'pairing.approve';
+    await deps.audit(record, again, 'already', 'the first of two approvals is already theirs');
     return { result: { outcome: 'first-approval', record, mine: true } };
   }
   const now = deps.nowMs();
@@ -55,6 +72,7 @@ export async function approveUnderRule(
       atMs: now,
       ...(click.reason ? { reason: click.reason } : {}),
       ...(click.durationMs ? { durationMs: click.durationMs } : {}),
+      ...(click.exec ? { decision: click.exec } : {}),
     },
   };
   const key = keyOf(record);
@@ -65,7 +83,8 @@ export async function approveUnderRule(
       return { result: { outcome: 'changed', record: fresh, reason: 'outdated-card' } };
     return approveUnderRule(deps, fresh, click, attempt + 1);
   }
-  await deps.audit(record, 'pairing.approve.first', 'ok', click.reason ? `reason: ${click.reason}` : undefined);
+  const action = click.exec ? `exec.${click.exec}.first` : 'pairing.approve.first';
+  await deps.audit(record, action, 'ok', click.reason ? `reason: ${click.reason}` : undefined);
   deps.domain.emit({ type: 'request.changed', key });
   return {
     result: { outcome: 'first-approval', record: (await deps.storage.requests.get(key)) ?? record, mine: false },
@@ -79,8 +98,9 @@ export async function withdrawFirst(
   userId: string,
 ): Promise<DecisionResult> {
   const first = record.approval?.first;
+  const action = record.kind === 'exec' ? 'exec.withdraw' : 'pairing.withdraw';
   if (record.status !== 'pending' || first?.userId !== userId) {
-    await deps.audit(record, 'pairing.withdraw', 'refused', first ? 'not their approval' : 'no first approval');
+    await deps.audit(record, action, 'refused', first ? 'not their approval' : 'no first approval');
     return { outcome: 'withdrawn', record, ok: false };
   }
   const key = keyOf(record);
@@ -90,7 +110,7 @@ export async function withdrawFirst(
     record.version,
     deps.nowMs(),
   );
-  await deps.audit(record, 'pairing.withdraw', ok ? 'ok' : 'changed', ok ? undefined : 'the request changed meanwhile');
+  await deps.audit(record, action, ok ? 'ok' : 'changed', ok ? undefined : 'the request changed meanwhile');
   if (ok) deps.domain.emit({ type: 'request.changed', key });
   return { outcome: 'withdrawn', record: await deps.storage.requests.get(key), ok };
 }

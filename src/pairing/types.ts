@@ -88,6 +88,8 @@ export interface FirstApproval {
   readonly reason?: string | undefined;
   /** The time it approved for ("Approve for …"); the completed approval takes the shorter of the two. */
   readonly durationMs?: number | undefined;
+  /** Exec approvals: the answer it gave (allow-once or allow-always); the completed one takes allow-once if either did. */
+  readonly decision?: ExecDecision | undefined;
 }
 
 /** How an approval ended after it was given: revoked by an admin (Revoke, `/openclaw remove`), or its time ran out. */

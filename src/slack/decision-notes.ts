@@ -143,6 +143,6 @@ export function describeExecResult(result: DecisionResult): string | undefined {
       return undefined;
     case 'first-approval':
     case 'withdrawn':
-      return undefined;
+      return describeResult(result);
   }
 }

@@ -194,3 +194,57 @@ describe.each(['socket', 'http'] as const)('reasons on exec approvals (%s mode)'
     expect(h.slack.violations).toEqual([]);
   });
 });
+
+describe.each(['socket', 'http'] as const)('two-person rule on exec approvals (%s mode)', (mode) => {
+  it('sends Allow only after a second exec approver, allow once when either said once, and lets the first withdraw', async () => {
+    h = await startHarness({
+      mode,
+      env: {
+        OPENCLAW_EXEC_APPROVALS: 'true',
+        OPENCLAW_TWO_PERSON: 'admin',
+        OPENCLAW_EXEC_APPROVERS: `${ADMIN},${SECOND}`,
+      },
+      prepareGateway: (g) => g.addNode({ nodeId: 'node-exec-two', displayName: 'two-exec', commands: ['system.run'] }),
+    });
+    await h.bot.gateways.get('default')?.exec?.client.waitUntilConnected(10_000);
+    const execCard = (id: string) =>
+      until(() => {
+        const c = cards(h as Harness).find((m) => JSON.stringify(m.metadata ?? {}).includes(id));
+        if (!c) throw new Error('no exec card yet');
+        return c;
+      });
+    const req = h.gateway.requestExecApproval({ nodeId: 'node-exec-two', argv: ['uptime'], ask: 'on-miss' });
+    const card = await execCard(req.id);
+    const first = await h.slack.action({
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: 'exec.allow-once',
+      userId: ADMIN,
+    });
+    await until(() => expect(notes(first).join()).toMatch(/1 of 2/));
+    await until(() => expect(json(current(h as Harness, card.ts))).toContain('exec.withdraw'));
+    expect(h.gateway.callCount('exec.approval.resolve')).toBe(0);
+    const again = await h.slack.action({
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: 'exec.allow-once',
+      userId: ADMIN,
+    });
+    await until(() => expect(notes(again).join()).toMatch(/You approved this already/));
+    // The second approver says allow always: the first said once, so once it is.
+    const offered = json(current(h, card.ts)).includes('exec.allow-always') ? 'exec.allow-always' : 'exec.allow-once';
+    await h.slack.action({ channel: CHANNEL, messageTs: card.ts, actionId: offered, userId: SECOND });
+    await until(() => expect(h?.gateway.execApproval(req.id)?.decision).toBe('allow-once'));
+    expect(h.gateway.callCount('exec.approval.resolve')).toBe(1);
+
+    const other = h.gateway.requestExecApproval({ nodeId: 'node-exec-two', argv: ['df', '-h'] });
+    const otherCard = await execCard(other.id);
+    await h.slack.action({ channel: CHANNEL, messageTs: otherCard.ts, actionId: 'exec.allow-once', userId: SECOND });
+    await until(() => expect(json(current(h as Harness, otherCard.ts))).toContain('1 of 2'));
+    await h.slack.action({ channel: CHANNEL, messageTs: otherCard.ts, actionId: 'exec.withdraw', userId: SECOND });
+    await until(() => expect(json(current(h as Harness, otherCard.ts))).not.toContain('1 of 2'));
+    await h.slack.action({ channel: CHANNEL, messageTs: otherCard.ts, actionId: 'exec.deny', userId: ADMIN });
+    await until(() => expect(h?.gateway.execApproval(other.id)?.decision).toBe('deny'));
+    expect(h.slack.violations).toEqual([]);
+  });
+});

@@ -6,6 +6,8 @@ import { plainText } from './block-kit.js';
 import { encodeValue, GATEWAY_ID, parseObject, renderReviewButton } from './decision-buttons.js';
 
 /** action_id per answer. */
+/** action_id of "Withdraw my approval" on an exec card (two-person rule). */
+export const EXEC_WITHDRAW_ACTION_ID = 'exec.withdraw';
 export const EXEC_ACTION_IDS: Readonly<Record<ExecDecision, string>> = {
   'allow-once': 'exec.allow-once',
   'allow-always': 'exec.allow-always',
@@ -56,7 +58,7 @@ function allowAlwaysConfirm(record: RequestRecord): types.ConfirmationDialog {
 export function renderExecActions(
   record: RequestRecord,
   id: string,
-  options: { readonly allow: boolean; readonly review: boolean },
+  options: { readonly allow: boolean; readonly review: boolean; readonly withdraw?: boolean },
 ): types.ActionsBlock | undefined {
   const value = encode(record);
   const offered = record.request.exec?.allowedDecisions ?? [];
@@ -80,5 +82,13 @@ export function renderExecActions(
       ...(decision === 'allow-always' ? { confirm: allowAlwaysConfirm(record) } : {}),
     });
   }
+  if (options.withdraw)
+    elements.push({
+      type: 'button',
+      action_id: EXEC_WITHDRAW_ACTION_ID,
+      text: plainText('Withdraw my approval', 75),
+      value,
+      accessibility_label: plain(`Withdraw your approval of exec request ${record.requestId}`, 75),
+    });
   return elements.length > 0 ? { type: 'actions', block_id: id, elements } : undefined;
 }

@@ -196,7 +196,20 @@ function statusBlocks(
         '⛔ Nobody here may decide exec approvals: set `OPENCLAW_EXEC_APPROVERS` (or `OPENCLAW_ADMINS`, its default) to Slack user ids or user group ids and restart the bot. Until then, decide with `openclaw approvals resolve` or the Control UI.',
       ]),
     ];
-  const actions = renderExecActions(record, blockId('x.decide', v), { allow: whole, review: !whole && !full });
+  const first = record.approval?.first?.fingerprint === record.fingerprint ? record.approval.first : undefined;
+  const actions = renderExecActions(record, blockId('x.decide', v), {
+    allow: whole,
+    review: !whole && !full,
+    withdraw: first !== undefined,
+  });
+  if (first) {
+    const said = first.decision === 'allow-always' ? 'allowed always' : 'allowed once';
+    noticeBlock.push(
+      context(blockId('x.first', v), [
+        `☑️ 1 of 2: ${mentionUser(first.userId)} ${said} at ${formatSlackDate(first.atMs)}. A second, different exec approver completes it (allow once if either said once); only then is it sent to the gateway.`,
+      ]),
+    );
+  }
   if (!actions)
     return [
       ...noticeBlock,

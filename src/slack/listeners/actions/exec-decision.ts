@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ExecDecision } from '../../../pairing/types.js';
 import type { RequestKey } from '../../../storage/ports.js';
-import { EXEC_ACTION_IDS, type ExecValue, parseExecValue } from '../../blocks/exec-buttons.js';
+import { EXEC_ACTION_IDS, EXEC_WITHDRAW_ACTION_ID, type ExecValue, parseExecValue } from '../../blocks/exec-buttons.js';
 import { describeExecResult } from '../../decision-notes.js';
 import { type ClickOrigin, type DecisionClickDeps, decideAndAnswer, originOf, tell } from './click-origin.js';
 
@@ -15,6 +15,25 @@ export function register(app: App, deps: DecisionClickDeps): void {
       await decideExecAndTell(deps, parseExecValue(action.value ?? ''), decision, originOf(body, client));
     });
   }
+  // Two-person rule: the first exec approver takes their allow back.
+  app.action<BlockAction<ButtonAction>>(EXEC_WITHDRAW_ACTION_ID, async ({ ack, body, action, client }) => {
+    await ack();
+    const origin = originOf(body, client);
+    const value = parseExecValue(action.value ?? '');
+    const exec = value ? deps.gateways.get(value.g)?.exec : undefined;
+    if (!value || !exec) {
+      await tell(deps, origin, undefined, 'This button is not one of ours; nothing was done.');
+      return;
+    }
+    const key: RequestKey = { gateway: value.g, kind: 'exec', requestId: value.r };
+    await decideAndAnswer(
+      deps,
+      origin,
+      { key, action: 'exec.withdraw', target: `exec-request:${key.requestId.slice(0, 128)}` },
+      () => exec.decider.withdraw(key, origin.userId),
+      describeExecResult,
+    );
+  });
 }
 
 /** Decides an exec click (a reason modal first when OPENCLAW_REQUIRE_REASON is on) and tells the clicker. */
