@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { NodeInfo } from '../gateway/schemas.js';
 import type { ApprovalReceipt, RequestRecord } from '../pairing/types.js';
+import { SerialCheck } from '../runtime/serial-check.js';
 import { type FencedStores, keyOf, type Storage } from '../storage/ports.js';
 
 export interface ApprovalReceiptsOptions {
@@ -36,43 +37,39 @@ const ACTIVE_MAX = 10;
  */
 export class ApprovalReceipts {
   private readonly nowMs: () => number;
-  private stores: Pick<FencedStores, 'requests' | 'outbox'> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> = Promise.resolve();
+  private readonly loop: SerialCheck<Pick<FencedStores, 'requests' | 'outbox'>>;
   /** The last check found no approval waiting: fleet changes alone need no look at the store until one is given. */
   private nothingWaiting = false;
 
   constructor(private readonly options: ApprovalReceiptsOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+    this.loop = new SerialCheck({
+      run: (stores) => this.check(stores),
+      everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
+      log: options.log,
+      failure: 'receipt check failed; the next one retries',
+    });
   }
 
   start(stores: Pick<FencedStores, 'requests' | 'outbox'>): void {
-    this.stores = stores;
-    this.timer = setInterval(() => this.schedule(), this.options.checkEveryMs ?? CHECK_EVERY_MS);
-    this.timer.unref();
-    this.schedule();
+    this.loop.start(stores);
   }
 
   stop(): void {
-    this.stores = undefined;
-    clearInterval(this.timer);
+    this.loop.stop();
   }
 
   idle(): Promise<void> {
-    return this.checking;
+    return this.loop.idle();
   }
 
   /** Checks now (after the check running): the fleet changed, or a request was approved (or the timer). */
   schedule(trigger: 'fleet' | 'other' = 'other'): void {
     if (trigger === 'fleet' && this.nothingWaiting) return;
-    this.checking = this.checking
-      .then(() => this.check())
-      .catch((err: unknown) => this.options.log.warn({ err }, 'receipt check failed; the next one retries'));
+    this.loop.schedule();
   }
 
-  private async check(): Promise<void> {
-    const stores = this.stores;
-    if (!stores) return;
+  private async check(stores: Pick<FencedStores, 'requests' | 'outbox'>): Promise<void> {
     const now = this.nowMs();
     const waiting = (await this.options.storage.requests.listByStatus('approved', this.options.gatewayId)).filter(
       (r) =>

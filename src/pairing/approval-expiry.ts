@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
+import { SerialCheck } from '../runtime/serial-check.js';
 import { type FencedStores, keyOf, type Storage } from '../storage/ports.js';
 import { type RemovableGateway, removeNode } from './node-removal.js';
 
@@ -30,43 +31,39 @@ const RETRY_MAX_MS = 5 * 60_000;
  */
 export class ApprovalExpiry {
   private readonly nowMs: () => number;
-  private stores: Pick<FencedStores, 'requests' | 'outbox'> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> = Promise.resolve();
+  private readonly loop: SerialCheck<Pick<FencedStores, 'requests' | 'outbox'>>;
   /** Requests whose removal failed: when to try again, and how many tries failed. */
   private readonly retries = new Map<string, { atMs: number; failures: number }>();
 
   constructor(private readonly options: ApprovalExpiryOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+    this.loop = new SerialCheck({
+      run: (stores) => this.check(stores),
+      everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
+      log: options.log,
+      failure: 'approval expiry check failed; the next one retries',
+    });
   }
 
   start(stores: Pick<FencedStores, 'requests' | 'outbox'>): void {
-    this.stores = stores;
-    this.timer = setInterval(() => this.schedule(), this.options.checkEveryMs ?? CHECK_EVERY_MS);
-    this.timer.unref();
-    this.schedule();
+    this.loop.start(stores);
   }
 
   stop(): void {
-    this.stores = undefined;
-    clearInterval(this.timer);
+    this.loop.stop();
   }
 
   /** Resolves once the current check is done (tests). */
   idle(): Promise<void> {
-    return this.checking;
+    return this.loop.idle();
   }
 
   /** Checks now (after the check that is running). */
   schedule(): void {
-    this.checking = this.checking
-      .then(() => this.check())
-      .catch((err: unknown) => this.options.log.warn({ err }, 'approval expiry check failed; the next one retries'));
+    this.loop.schedule();
   }
 
-  private async check(): Promise<void> {
-    const stores = this.stores;
-    if (!stores) return;
+  private async check(stores: Pick<FencedStores, 'requests' | 'outbox'>): Promise<void> {
     const { gateway, log } = this.options;
     if (!this.options.isConnected()) return;
     for (const record of await this.options.storage.requests.listExpired(this.nowMs(), [gateway.id])) {

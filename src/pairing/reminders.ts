@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { SerialCheck } from '../runtime/serial-check.js';
 import { type FencedStores, keyOf, type Storage } from '../storage/ports.js';
 
 export interface RemindersOptions {
@@ -25,43 +26,39 @@ export const REMINDERS_MAX = 3;
  */
 export class Reminders {
   private readonly nowMs: () => number;
-  private stores: Pick<FencedStores, 'requests' | 'outbox'> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: SerialCheck<Pick<FencedStores, 'requests' | 'outbox'>>;
   private dueTimer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RemindersOptions) {
     this.nowMs = options.nowMs ?? Date.now;
+    this.loop = new SerialCheck({
+      run: (stores) => this.check(stores),
+      everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
+      log: options.log,
+      failure: 'reminder check failed; the next one retries',
+    });
   }
 
   start(stores: Pick<FencedStores, 'requests' | 'outbox'>): void {
-    this.stores = stores;
-    this.timer = setInterval(() => this.schedule(), this.options.checkEveryMs ?? CHECK_EVERY_MS);
-    this.timer.unref();
-    this.schedule();
+    this.loop.start(stores);
   }
 
   stop(): void {
-    this.stores = undefined;
-    clearInterval(this.timer);
+    this.loop.stop();
     clearTimeout(this.dueTimer);
   }
 
   /** Resolves once the current check is done (tests). */
   idle(): Promise<void> {
-    return this.checking;
+    return this.loop.idle();
   }
 
   /** Checks now (after the check that is running). */
   schedule(): void {
-    this.checking = this.checking
-      .then(() => this.check())
-      .catch((err: unknown) => this.options.log.warn({ err }, 'reminder check failed; the next one retries'));
+    this.loop.schedule();
   }
 
-  private async check(): Promise<void> {
-    const stores = this.stores;
-    if (!stores) return;
+  private async check(stores: Pick<FencedStores, 'requests' | 'outbox'>): Promise<void> {
     const { remindAfterMs, gatewayId } = this.options;
     const now = this.nowMs();
     let next = Number.POSITIVE_INFINITY;
@@ -83,7 +80,7 @@ export class Reminders {
       if (following <= REMINDERS_MAX) next = Math.min(next, record.createdAtMs + following * remindAfterMs);
     }
     clearTimeout(this.dueTimer);
-    if (Number.isFinite(next) && this.stores) {
+    if (Number.isFinite(next) && this.loop.started) {
       this.dueTimer = setTimeout(() => this.schedule(), Math.max(0, next - now) + 10);
       this.dueTimer.unref();
     }
