@@ -45,11 +45,6 @@ export class GatewayDuties {
     return this.parts.nodeAlerts?.idle() ?? Promise.resolve();
   }
 
-  /** Resolves once the approval expiry check running now (if any) is done (tests). */
-  expiryIdle(): Promise<void> {
-    return this.parts.expiry?.idle() ?? Promise.resolve();
-  }
-
   /** Looks for time-bound approvals whose time is up now (when this process runs the duties). */
   checkExpiry(): void {
     if (this.running) this.parts.expiry?.schedule();

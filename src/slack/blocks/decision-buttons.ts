@@ -18,6 +18,11 @@ export const DECIDE_ACTION_ID = 'pairing.decide';
 export const REVIEW_ACTION_ID = 'pairing.review';
 /** action_id prefix of the "Approve for …" buttons (one per duration: `pairing.approve_for.30m`). */
 export const APPROVE_FOR_ACTION_PREFIX = 'pairing.approve_for.';
+/** Matches every action_id that starts with `prefix` (a family of buttons, one per duration). */
+export function actionIdsStartingWith(prefix: string): RegExp {
+  return new RegExp(`^${prefix.replaceAll('.', '\\.')}`);
+}
+
 /** Longest button value Slack accepts. */
 export const BUTTON_VALUE_MAX = 2000;
 /** What a button carries: gateway id, request kind, gateway request id and the fingerprint of what was shown. */

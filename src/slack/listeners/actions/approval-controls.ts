@@ -4,10 +4,12 @@ import { changeApprovalTime, revokeFromCard } from '../../../commands/handlers/a
 import { StorageUnavailableError } from '../../../errors.js';
 import {
   type ApprovedValue,
+  EXTEND_ACTION_PREFIX,
   PERMANENT_ACTION_ID,
   parseApprovedValue,
   REVOKE_ACTION_ID,
 } from '../../blocks/approval-controls.js';
+import { actionIdsStartingWith } from '../../blocks/decision-buttons.js';
 import { STORAGE_UNAVAILABLE_MESSAGE } from '../../decision-notes.js';
 import { escapeMrkdwn } from '../../escape.js';
 import { respondReliably } from '../../respond-reliably.js';
@@ -45,8 +47,8 @@ export function register(app: App, deps: CommandDeps): void {
     });
   on(REVOKE_ACTION_ID, (v, userId) => revokeFromCard(deps, { gateway: v.g, requestId: v.r }, userId));
   on(PERMANENT_ACTION_ID, (v, userId) => changeApprovalTime(deps, { gateway: v.g, requestId: v.r }, userId, undefined));
-  // EXTEND_ACTION_PREFIX: one button per duration; a value without one is refused as malformed.
-  on(/^pairing\.extend\./, (v, userId) =>
+  // One Extend button per duration; a value without one is refused as malformed.
+  on(actionIdsStartingWith(EXTEND_ACTION_PREFIX), (v, userId) =>
     v.d === undefined
       ? Promise.resolve('This button is not one of ours; nothing was done.')
       : changeApprovalTime(deps, { gateway: v.g, requestId: v.r }, userId, v.d),

@@ -3,6 +3,8 @@ import type { GatewayRuntime } from '../../../runtime/gateways.js';
 import type { RequestKey } from '../../../storage/ports.js';
 import {
   APPROVE_ACTION_ID,
+  APPROVE_FOR_ACTION_PREFIX,
+  actionIdsStartingWith,
   DECIDE_ACTION_ID,
   type DecisionValue,
   parseDecisionValue,
@@ -26,14 +28,17 @@ export function register(app: App, deps: DecisionClickDeps): void {
     });
   }
   // "Approve for …": an approval that ends (the node is removed) after the time the button names.
-  app.action<BlockAction<ButtonAction>>(/^pairing\.approve_for\./, async ({ ack, body, action, client }) => {
-    const started = performance.now();
-    await ack();
-    deps.observeAckMs?.(performance.now() - started);
-    const value = parseDecisionValue(action.value ?? '');
-    const durationMs = parseDurationOf(action.value ?? '');
-    await decideAndTell(deps, value && durationMs ? value : undefined, 'approve', originOf(body, client), durationMs);
-  });
+  app.action<BlockAction<ButtonAction>>(
+    actionIdsStartingWith(APPROVE_FOR_ACTION_PREFIX),
+    async ({ ack, body, action, client }) => {
+      const started = performance.now();
+      await ack();
+      deps.observeAckMs?.(performance.now() - started);
+      const value = parseDecisionValue(action.value ?? '');
+      const durationMs = parseDurationOf(action.value ?? '');
+      await decideAndTell(deps, value && durationMs ? value : undefined, 'approve', originOf(body, client), durationMs);
+    },
+  );
   // Two-person rule: the first approver takes their approval back.
   app.action<BlockAction<ButtonAction>>(WITHDRAW_ACTION_ID, async ({ ack, body, action, client }) => {
     await ack();
