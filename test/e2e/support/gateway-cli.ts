@@ -100,6 +100,9 @@ export class GatewayCliError extends Error {
   }
 }
 
+/** What the CLI needs of a gateway: where it listens, its token, and the HOME the CLI's own HOME goes under. */
+export type GatewayAddress = Pick<RealGateway, 'url' | 'token' | 'home'>;
+
 export interface GatewayCliOptions {
   readonly timeoutMs?: number;
 }
@@ -116,7 +119,7 @@ function parseJson(text: string): unknown {
 
 /** Runs `openclaw <args> --json --url … --token …` against `gw` and resolves its parsed JSON. */
 export async function gatewayCli(
-  gw: RealGateway,
+  gw: GatewayAddress,
   args: readonly string[],
   options: GatewayCliOptions = {},
 ): Promise<unknown> {
@@ -156,7 +159,7 @@ export async function listNodesViaCli(gw: RealGateway): Promise<CliNodeList> {
 }
 
 /** `nodes pending --json`: the pending node pairing requests. */
-export async function pendingNodeRequestsViaCli(gw: RealGateway): Promise<readonly CliNodePairRequest[]> {
+export async function pendingNodeRequestsViaCli(gw: GatewayAddress): Promise<readonly CliNodePairRequest[]> {
   const pending = await gatewayCli(gw, ['nodes', 'pending']);
   if (!Array.isArray(pending)) throw new GatewayCliError('CLI_BAD_OUTPUT', 'nodes pending: not an array', '');
   return pending as CliNodePairRequest[];
