@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import { withRecovered } from '../alert-records.js';
 import type { NodeAlertRecord, NodeAlertStore } from '../ports.js';
+import type { SqliteHandle } from './statements.js';
 
 interface Row {
   body_json: string;
@@ -8,7 +8,7 @@ interface Row {
 
 /** Node alerts in state.db: one row per alert, its record as JSON, `closed_at_ms` for the queries. */
 export class SqliteAlerts implements NodeAlertStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqliteHandle) {}
 
   async open(alert: Omit<NodeAlertRecord, 'recovered' | 'closedAtMs' | 'ts'>): Promise<void> {
     const record: NodeAlertRecord = { ...alert, recovered: [], closedAtMs: undefined, ts: undefined };

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { DecisionFailure } from '../../pairing/decision-failure.js';
 import type {
   ApprovalEnd,
@@ -11,6 +10,7 @@ import type {
 } from '../../pairing/types.js';
 import { approvalJson, readApproval } from '../approval-columns.js';
 import type { CardLocation, RequestKey, RequestStore } from '../ports.js';
+import type { SqliteHandle } from './statements.js';
 
 interface RequestRow {
   gateway: string;
@@ -72,7 +72,7 @@ const keyArgs = (k: RequestKey) => [k.gateway, k.kind, k.requestId] as const;
 
 /** Requests and their card outbox in SQLite (synchronous underneath, async at the port). */
 export class SqliteRequestStore implements RequestStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqliteHandle) {}
 
   private all(sql: string, ...args: unknown[]): RequestRecord[] {
     return (this.db.prepare(sql).all(...args) as RequestRow[]).map(toRecord);

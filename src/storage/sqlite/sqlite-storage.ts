@@ -19,6 +19,7 @@ import { FileIdentityStore } from './file-identities.js';
 import { SqliteAlerts } from './sqlite-alerts.js';
 import { SqliteRequestStore } from './sqlite-requests.js';
 import { migrate } from './sqlite-schema.js';
+import { type SqliteHandle, withStatementCache } from './statements.js';
 
 /**
  * Creates the database file owner-only (0600) in an owner-only folder (0700) before SQLite opens it: SQLite gives
@@ -59,7 +60,7 @@ const toClaim = (row: ClaimRow): DecisionClaim => ({
 const KEY = 'gateway = ? AND kind = ? AND request_id = ?';
 
 class SqliteClaims implements ClaimStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqliteHandle) {}
 
   async claim(claim: DecisionClaim): Promise<{ ok: true } | { ok: false; existing: DecisionClaim }> {
     const result = this.db
@@ -96,7 +97,7 @@ class SqliteClaims implements ClaimStore {
 }
 
 class SqliteOutbox implements OutboxStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqliteHandle) {}
 
   async enqueue(message: OutboxMessage, nowMs: number): Promise<number> {
     const result = this.db
@@ -137,7 +138,7 @@ class SqliteOutbox implements OutboxStore {
 }
 
 class SqliteConfirmations implements ConfirmationStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqliteHandle) {}
 
   async create(id: string, userId: string, action: string, payload: unknown, nowMs: number): Promise<void> {
     this.db
@@ -191,7 +192,7 @@ const toAuditEntry = (r: AuditRow): AuditEntry => ({
 });
 
 class SqliteAudit implements AuditStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: SqliteHandle) {}
 
   async append(entry: AuditEntry): Promise<number> {
     const result = this.db
@@ -228,13 +229,14 @@ export function openSqliteStorage(stateDir: string): Storage {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const handle = withStatementCache(db);
   return {
-    requests: new SqliteRequestStore(db),
-    claims: new SqliteClaims(db),
-    outbox: new SqliteOutbox(db),
-    alerts: new SqliteAlerts(db),
-    confirmations: new SqliteConfirmations(db),
-    audit: new SqliteAudit(db),
+    requests: new SqliteRequestStore(handle),
+    claims: new SqliteClaims(handle),
+    outbox: new SqliteOutbox(handle),
+    alerts: new SqliteAlerts(handle),
+    confirmations: new SqliteConfirmations(handle),
+    audit: new SqliteAudit(handle),
     identities: new FileIdentityStore(stateDir),
     close: async () => {
       db.close();
