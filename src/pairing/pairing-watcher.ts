@@ -338,12 +338,8 @@ export class PairingWatcher {
       }
       return;
     }
-    for (const older of (await this.requests.listByStatus('pending', gatewayId)).filter(isPairing)) {
-      if (
-        older.kind === request.kind &&
-        older.request.subjectId === request.subjectId &&
-        older.requestId !== request.requestId
-      ) {
+    for (const older of await this.requests.listPendingOf(gatewayId, request.kind, request.subjectId)) {
+      if (older.requestId !== request.requestId) {
         await this.settle(older.kind, older.requestId, 'superseded', `superseded by request ${request.requestId}`);
       }
     }

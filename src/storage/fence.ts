@@ -18,6 +18,13 @@ export function fenceWrites<T extends object>(store: T, reads: readonly string[]
 }
 
 /** The read methods of RequestStore and OutboxStore (everything else writes). */
-export const REQUEST_READS = ['get', 'findByRequestId', 'listByStatus', 'listByCard', 'listDirty'] as const;
+export const REQUEST_READS = [
+  'get',
+  'findByRequestId',
+  'listByStatus',
+  'listPendingOf',
+  'listByCard',
+  'listDirty',
+] as const;
 export const OUTBOX_READS = ['list'] as const;
 export const ALERT_READS = ['get', 'listOpen', 'listClosedSince'] as const;

@@ -42,6 +42,8 @@ export interface RequestStore {
   findByRequestId(requestId: string, gateway?: string): Promise<RequestRecord[]>;
   /** Oldest first; every gateway unless one is named. */
   listByStatus(status: RequestStatus, gateway?: string): Promise<RequestRecord[]>;
+  /** The pending records of one node or device (by subject id) on one gateway, oldest first. */
+  listPendingOf(gateway: string, kind: RequestKind, subjectId: string): Promise<RequestRecord[]>;
   /** Records shown by one Slack message (a card or a digest). */
   listByCard(location: CardLocation): Promise<RequestRecord[]>;
   /**

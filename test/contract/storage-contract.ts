@@ -166,6 +166,25 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
       );
 
       it(
+        "lists one node's pending requests (what a newer request of it supersedes): by gateway, kind and subject",
+        withStorage(async ({ requests }) => {
+          await requests.insertPending('default', request('a2', { subjectId: 'node-a' }), 'fp', 20);
+          await requests.insertPending('default', request('a1', { subjectId: 'node-a' }), 'fp', 10);
+          await requests.insertPending('default', request('b1', { subjectId: 'node-b' }), 'fp', 11);
+          await requests.insertPending('lab', request('a3', { subjectId: 'node-a' }), 'fp', 12);
+          await requests.insertPending('default', request('a4', { kind: 'device', subjectId: 'node-a' }), 'fp', 13);
+          const of = async (gateway: string, kind: 'node' | 'device', subject: string) =>
+            (await requests.listPendingOf(gateway, kind, subject)).map((r) => r.requestId);
+          expect(await of('default', 'node', 'node-a')).toEqual(['a1', 'a2']);
+          expect(await of('lab', 'node', 'node-a')).toEqual(['a3']);
+          expect(await of('default', 'device', 'node-a')).toEqual(['a4']);
+          expect(await of('default', 'node', 'node-c')).toEqual([]);
+          await requests.resolve(key('a1'), 'rejected', undefined, 30);
+          expect(await of('default', 'node', 'node-a')).toEqual(['a2']);
+        }),
+      );
+
+      it(
         'returns copies: changing a record read back changes nothing stored',
         withStorage(async ({ requests }) => {
           await requests.insertPending('default', request('r1'), 'fp', 1);

@@ -3,6 +3,7 @@ import type {
   ApprovalEnd,
   ApprovalState,
   PairingRequest,
+  RequestKind,
   RequestRecord,
   RequestStatus,
   Resolver,
@@ -86,6 +87,12 @@ export class MemoryRequestStore implements RequestStore {
 
   async listByStatus(status: RequestStatus, gateway?: string): Promise<RequestRecord[]> {
     return this.select((r) => r.status === status && (gateway === undefined || r.gateway === gateway));
+  }
+
+  async listPendingOf(gateway: string, kind: RequestKind, subjectId: string): Promise<RequestRecord[]> {
+    return this.select(
+      (r) => r.status === 'pending' && r.gateway === gateway && r.kind === kind && r.request.subjectId === subjectId,
+    );
   }
 
   async listByCard(location: CardLocation): Promise<RequestRecord[]> {

@@ -105,6 +105,13 @@ export class PgRequestStore implements RequestStore {
       : this.all(`SELECT * FROM requests WHERE status = $1 AND gateway = $2 ${ORDER}`, [status, gateway]);
   }
 
+  async listPendingOf(gateway: string, kind: RequestKind, subjectId: string): Promise<RequestRecord[]> {
+    return this.all(
+      `SELECT * FROM requests WHERE status = 'pending' AND gateway = $1 AND kind = $2 AND subject_id = $3 ${ORDER}`,
+      [gateway, kind, subjectId],
+    );
+  }
+
   async listByCard(location: CardLocation): Promise<RequestRecord[]> {
     return this.all(`SELECT * FROM requests WHERE channel = $1 AND ts = $2 ${ORDER}`, [location.channel, location.ts]);
   }

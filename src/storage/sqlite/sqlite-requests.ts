@@ -123,6 +123,15 @@ export class SqliteRequestStore implements RequestStore {
       : this.all(`SELECT * FROM requests WHERE status = ? AND gateway = ? ${ORDER}`, status, gateway);
   }
 
+  async listPendingOf(gateway: string, kind: RequestKind, subjectId: string): Promise<RequestRecord[]> {
+    return this.all(
+      `SELECT * FROM requests WHERE status = 'pending' AND gateway = ? AND kind = ? AND subject_id = ? ${ORDER}`,
+      gateway,
+      kind,
+      subjectId,
+    );
+  }
+
   async listByCard(location: CardLocation): Promise<RequestRecord[]> {
     return this.all(`SELECT * FROM requests WHERE channel = ? AND ts = ? ${ORDER}`, location.channel, location.ts);
   }
