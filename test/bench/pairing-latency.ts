@@ -32,10 +32,11 @@ interface Sighting {
 const POLLER_SCRIPT = fileURLToPath(new URL('./support/cli-poller-process.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The lines `tag {json}` the poller process printed so far, parsed. */
+/** The complete lines `tag {json}` the poller process printed so far, parsed (a line still being written waits). */
 function linesOf<T>(output: string, tag: string): T[] {
   return output
     .split('\n')
+    .slice(0, -1)
     .filter((line) => line.startsWith(`${tag} `))
     .map((line) => JSON.parse(line.slice(tag.length + 1)) as T);
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../src/storage/ports.js';
 import { openSqliteStorage } from '../../../src/storage/sqlite/sqlite-storage.js';
+import { withStatementCache } from '../../../src/storage/sqlite/statements.js';
 import { describeApprovalContract } from '../../contract/approval-contract.js';
 import { request as contractRequest, describeStorageContract } from '../../contract/storage-contract.js';
 
@@ -92,6 +93,26 @@ describe('state.db of the previous release (schema 2)', () => {
       check.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the statement cache', () => {
+  it('prepares each SQL text once, starts afresh past its bound, and runs transactions on the same database', () => {
+    const db = new Database(':memory:');
+    try {
+      db.exec('CREATE TABLE t (v INTEGER)');
+      const handle = withStatementCache(db);
+      const insert = handle.prepare('INSERT INTO t (v) VALUES (?)');
+      expect(handle.prepare('INSERT INTO t (v) VALUES (?)')).toBe(insert);
+      for (let i = 0; i < 256; i += 1) handle.prepare(`SELECT ${i}`);
+      expect(handle.prepare('INSERT INTO t (v) VALUES (?)')).not.toBe(insert);
+      handle.transaction(() => {
+        for (const v of [1, 2, 3]) handle.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+      })();
+      expect(handle.prepare('SELECT SUM(v) AS s FROM t').get()).toEqual({ s: 6 });
+    } finally {
+      db.close();
     }
   });
 });
