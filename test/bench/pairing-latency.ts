@@ -18,7 +18,7 @@ import { firstActionableAt } from './support/slack-inspect.js';
 
 const ROW = '1 pairing→card';
 const NODE_HOSTS = 3;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const MAX_POLLS = 500;
 const WAIT = { timeoutMs: 120_000, intervalMs: 25 };
 
