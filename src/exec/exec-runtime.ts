@@ -43,7 +43,7 @@ export interface ExecRuntimeParts {
   requestReconcile: (reason: string) => void;
   claimsShared?: boolean | undefined;
   reconcileIntervalMs?: number | undefined;
-  /** OPENCLAW_REQUIRE_REASON (and OPENCLAW_TWO_PERSON, which exec approvals do not take yet). */
+  /** OPENCLAW_REQUIRE_REASON and OPENCLAW_TWO_PERSON (any setting but off covers exec approvals: they run code). */
   rules?: { readonly requireReason: string; readonly twoPerson: string } | undefined;
   log: Logger;
   nowMs: () => number;

@@ -24,7 +24,6 @@ const WAIT = { timeoutMs: 120_000, intervalMs: 25 };
 
 interface Sighting {
   readonly requestId: string;
-  readonly displayName: string;
   readonly ts: number;
   readonly seenAtMs: number;
 }

@@ -5,9 +5,9 @@ import { plain } from '../escape.js';
 import { plainText } from './block-kit.js';
 import { encodeValue, GATEWAY_ID, parseObject, renderReviewButton } from './decision-buttons.js';
 
-/** action_id per answer. */
 /** action_id of "Withdraw my approval" on an exec card (two-person rule). */
 export const EXEC_WITHDRAW_ACTION_ID = 'exec.withdraw';
+/** action_id per answer. */
 export const EXEC_ACTION_IDS: Readonly<Record<ExecDecision, string>> = {
   'allow-once': 'exec.allow-once',
   'allow-always': 'exec.allow-always',

@@ -30,10 +30,10 @@ for (let polls = 0; !stopped && polls < maxPolls; polls += 1) {
     const pending = await pendingNodeRequestsViaCli({ url, token, home });
     const seenAtMs = Date.now();
     pollMs.push(seenAtMs - startedMs);
-    for (const { requestId, displayName, ts } of pending) {
+    for (const { requestId, ts } of pending) {
       if (seen.has(requestId)) continue;
       seen.add(requestId);
-      process.stdout.write(`SEEN ${JSON.stringify({ requestId, displayName, ts, seenAtMs })}\n`);
+      process.stdout.write(`SEEN ${JSON.stringify({ requestId, ts, seenAtMs })}\n`);
     }
   } catch {
     errors += 1;

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { ExecDecision } from '../../../pairing/types.js';
 import {
   type PendingDecision,
   parsePendingDecision,
@@ -42,17 +43,14 @@ export function register(app: App, deps: DecisionClickDeps): void {
       return;
     }
     const { value, decision } = pending;
-    if (value.k === 'exec') {
-      const execDecision = decision === 'approve' || decision === 'reject' ? undefined : decision;
-      await decideExecAndTell(
-        deps,
-        execDecision ? { g: value.g, r: value.r, f: value.f } : undefined,
-        execDecision ?? 'deny',
-        origin,
-        reason,
-      );
-    } else if (decision === 'approve' || decision === 'reject') {
+    // parsePendingDecision pairs exec values with exec answers and pairing values with approve/reject only.
+    if (value.k === 'exec' && isExecAnswer(decision)) await decideExecAndTell(deps, value, decision, origin, reason);
+    else if (value.k !== 'exec' && !isExecAnswer(decision))
       await decideAndTell(deps, value, decision, origin, pending.durationMs, reason);
-    }
+    else await tell(deps, origin, undefined, 'This form is not one of ours; nothing was done.');
   });
+}
+
+function isExecAnswer(decision: PendingDecision['decision']): decision is ExecDecision {
+  return decision !== 'approve' && decision !== 'reject';
 }
